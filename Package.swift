@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "regkeeper",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "regkeeper", targets: ["regkeeper"]),
+        .library(name: "RegistryStore", targets: ["RegistryStore"]),
+        .library(name: "FilesystemStore", targets: ["FilesystemStore"]),
+        .library(name: "Collector", targets: ["Collector"]),
+    ],
+    targets: [
+        // Thin C bindings (system libraries from Debian's -dev packages).
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Small Swift types that own C resources.
+        .target(name: "Hashing", dependencies: ["CCrypto"]),
+        .target(name: "CSystemShims"),
+        .target(name: "POSIXFilesystem", dependencies: ["CSystemShims"]),
+
+        // The registry store: layout, links, manifests, and the backend-neutral scanner.
+        .target(name: "RegistryStore", dependencies: ["Hashing"]),
+        // The filesystem backend of the store (the registry's `filesystem` driver).
+        .target(name: "FilesystemStore", dependencies: ["RegistryStore", "POSIXFilesystem"]),
+        // Garbage collection: mark, plan, sweep.
+        .target(name: "Collector", dependencies: ["RegistryStore"]),
+
+        .executableTarget(name: "regkeeper", dependencies: ["Collector", "FilesystemStore", "RegistryStore"]),
+
+        .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "Hashing"]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "FilesystemStore", "RegistryStore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
