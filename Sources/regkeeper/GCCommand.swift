@@ -1,0 +1,126 @@
+import Collector
+import FilesystemStore
+import FoundationEssentials
+import RegistryStore
+import Synchronization
+
+/// `regkeeper gc`: parses its options, runs the collector, prints the summary or JSON.
+enum GCCommand {
+    static func run(_ raw: [String]) -> ExitCode {
+        var arguments = Arguments(raw)
+        if arguments.flag("--help", "-h") {
+            Terminal.out(Help.gc)
+            return .success
+        }
+        var options = CollectionOptions()
+        let json: Bool, verbose: Bool, quiet: Bool
+        let location: StoreLocation
+        do {
+            options.dryRun = arguments.flag("--dry-run", "-n")
+            options.deleteUntagged = arguments.flag("--delete-untagged", "-m")
+            options.removeEmptyRepositories = arguments.flag("--remove-empty-repos")
+            json = arguments.flag("--json")
+            verbose = arguments.flag("--verbose", "-v")
+            quiet = arguments.flag("--quiet", "-q")
+            if let text = try arguments.option("--min-age") {
+                guard let value = DurationText.parse(text) else { throw Arguments.UsageError(description: "--min-age: '\(text)' is not a duration (e.g. 0, 30m, 1h, 7d)") }
+                options.minimumAge = value
+            }
+            if let text = try arguments.option("--upload-age") {
+                guard let value = DurationText.parse(text) else { throw Arguments.UsageError(description: "--upload-age: '\(text)' is not a duration (e.g. 24h, 168h, 7d)") }
+                options.uploadAge = value
+            }
+            options.jobs = Terminal.processorCount
+            if let text = try arguments.option("--jobs", "-j") {
+                guard let value = Int(text), value >= 1, value <= 256 else { throw Arguments.UsageError(description: "--jobs: '\(text)' is not a number from 1 to 256") }
+                options.jobs = value
+            }
+            let root = try arguments.option("--root")
+            let positionals = try arguments.positionals()
+            guard positionals.count <= 1 else {
+                throw Arguments.UsageError(description: "expected at most one CONFIG.yml or ROOT, got \(positionals.count): \(positionals.joined(separator: " "))")
+            }
+            if root != nil && !positionals.isEmpty {
+                throw Arguments.UsageError(description: "give either --root or a CONFIG.yml/ROOT argument, not both")
+            }
+            do {
+                location = try StoreLocation.resolve(root: root, argument: positionals.first, environment: Terminal.environment)
+            } catch {
+                Terminal.error("regkeeper gc: \(error)\n")
+                return .failure
+            }
+        } catch {
+            Terminal.error("regkeeper gc: \(error)\nRun 'regkeeper gc --help' for the options.\n")
+            return .usage
+        }
+        options.rescanBeforeSweep = !options.dryRun
+
+        let started = Terminal.monotonic()
+        let result: CollectionResult
+        let backend: FilesystemBackend
+        do {
+            backend = try FilesystemBackend(root: location.root)
+            let lock = try backend.lock()
+            let progress = PhaseProgress(enabled: !quiet && !json && Terminal.errorIsTerminal)
+            result = try GarbageCollector(backend: backend, options: options)
+                .run(now: Terminal.now(), clock: Terminal.monotonic, observe: progress.show)
+            progress.finish()
+            withExtendedLifetime(lock) {}
+        } catch {
+            if json {
+                Terminal.out(encode(["command": "gc", "root": location.root, "error": "\(error)"]))
+            }
+            Terminal.error("regkeeper gc: \(error)\n")
+            return .failure
+        }
+        let seconds = Double(Terminal.monotonic() - started) / 1e9
+        let report = CollectionReport(result: result, options: options, root: location.root,
+                                      blobDescriptorCache: location.configuration?.blobDescriptorCache,
+                                      durationSeconds: seconds)
+        if json {
+            Terminal.out(encode(report))
+        } else {
+            Terminal.out(SummaryText.render(report: report, result: result, options: options, verbose: verbose))
+        }
+        if !result.errors.isEmpty { return .markErrors }
+        if let outcome = result.outcome, !outcome.completed { return .failure }
+        return .success
+    }
+
+    static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+/// One line on stderr naming the phase being worked on, only when stderr is a terminal.
+final class PhaseProgress: Sendable {
+    private let enabled: Bool
+    private let started = Mutex<Int64>(0)
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+        started.withLock { $0 = Terminal.monotonic() }
+    }
+
+    func show(_ phase: GarbageCollector<FilesystemBackend>.Phase) {
+        guard enabled else { return }
+        let elapsed = Double(Terminal.monotonic() - started.withLock { $0 }) / 1e9
+        let label: String
+        switch phase {
+        case .scanning: label = "scanning repositories and blobs"
+        case .readingManifests: label = "reading manifests"
+        case .planning: label = "marking"
+        case .rescanning: label = "re-scanning for pushes made meanwhile"
+        case .sweeping: label = "sweeping"
+        case .done: label = "done"
+        }
+        Terminal.error("\r\u{1B}[2Kregkeeper gc: \(label)… (\(DurationText.format3(elapsed))s)")
+    }
+
+    func finish() {
+        if enabled { Terminal.error("\r\u{1B}[2K") }
+    }
+}
