@@ -31,7 +31,9 @@ let package = Package(
         .executableTarget(name: "regkeeper", dependencies: ["Collector", "FilesystemStore", "RegistryStore"]),
 
         .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "Hashing"]),
-        .testTarget(name: "CollectorTests", dependencies: ["Collector", "FilesystemStore", "RegistryStore"]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "FilesystemStore", "RegistryStore", "Hashing", "POSIXFilesystem"]),
+
+        // The real-registry harness (docker-registry, skopeo) and the `regkeeper gc` integration tests.
     ],
     swiftLanguageModes: [.v6]
 )

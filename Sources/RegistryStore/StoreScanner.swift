@@ -29,7 +29,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
         do {
             top = try backend.openDirectory(StoreLayout.repositoriesDirectory, in: root)
         } catch {
-            return ([], [.error(backend.displayPath(root, StoreLayout.repositoriesDirectory), error.reason)])
+            return ([], [failure(error, at: backend.displayPath(root, StoreLayout.repositoriesDirectory))])
         }
         guard let top else { return ([], []) }
         var found: [FoundRepository] = []
@@ -66,7 +66,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
         do {
             entries = try backend.entries(of: directory)
         } catch {
-            problems.append(.error(backend.displayPath(directory, nil), error.reason))
+            problems.append(failure(error, at: backend.displayPath(directory, nil)))
             return false
         }
         let isRepository = !name.isEmpty
@@ -87,7 +87,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
                     guard let child = try backend.openDirectory(entry.name, in: directory) else { continue }
                     if discover(child, name: childName, into: &found, problems: &problems) { nested.append(childName) }
                 } catch {
-                    problems.append(.error(path, error.reason))
+                    problems.append(failure(error, at: path))
                 }
             case .symlink:
                 problems.append(.warning(path, "symlink in the repositories tree; not followed, left alone"))
@@ -134,7 +134,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
                                          "unexpected entry (only sha256 digests are supported); left alone"))
             }
         } catch {
-            problems.append(.error(backend.displayPath(parent, base), error.reason))
+            problems.append(failure(error, at: backend.displayPath(parent, base)))
             return []
         }
         let algorithmDirectory: Backend.Directory
@@ -144,7 +144,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
             algorithmDirectory = opened
             names = try backend.entries(of: opened)
         } catch {
-            problems.append(.error(backend.displayPath(baseDirectory, StoreLayout.digestAlgorithm), error.reason))
+            problems.append(failure(error, at: backend.displayPath(baseDirectory, StoreLayout.digestAlgorithm)))
             return []
         }
         var records: [LinkRecord] = []
@@ -196,7 +196,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
             }
             return LinkRecord(digest: digest, isLinked: false, modified: info.modified, hasOtherEntries: !others.isEmpty)
         } catch {
-            problems.append(.error(display, error.reason))
+            problems.append(failure(error, at: display))
             return nil
         }
     }
@@ -210,7 +210,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
             tagsDirectory = opened
             entries = try backend.entries(of: opened)
         } catch {
-            problems.append(.error(backend.displayPath(repository, tagsPath), error.reason))
+            problems.append(failure(error, at: backend.displayPath(repository, tagsPath)))
             return []
         }
         var tags: [TagRecord] = []
@@ -241,7 +241,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
                 let index = scanLinkDirectories("index", in: tagDirectory, problems: &problems)
                 tags.append(TagRecord(name: entry.name, current: current, currentModified: currentModified, index: index))
             } catch {
-                problems.append(.error(path, error.reason))
+                problems.append(failure(error, at: path))
             }
         }
         return tags
@@ -255,7 +255,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
             uploadsDirectory = opened
             entries = try backend.entries(of: opened)
         } catch {
-            problems.append(.warning(backend.displayPath(repository, StoreLayout.uploadsMarker), error.reason))
+            problems.append(failure(error, at: backend.displayPath(repository, StoreLayout.uploadsMarker), .warning))
             return []
         }
         var uploads: [UploadRecord] = []
@@ -284,7 +284,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
                 }
                 uploads.append(UploadRecord(id: entry.name, startedAt: startedAt, modified: modified, size: size))
             } catch {
-                problems.append(.warning(path, error.reason))
+                problems.append(failure(error, at: path, .warning))
             }
         }
         return uploads
@@ -307,7 +307,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
             algorithmDirectory = opened
             prefixes = try backend.entries(of: opened)
         } catch {
-            return ([:], problems + [.error(backend.displayPath(root, StoreLayout.blobAlgorithmDirectory), error.reason)])
+            return ([:], problems + [failure(error, at: backend.displayPath(root, StoreLayout.blobAlgorithmDirectory))])
         }
         let shards = Parallel.map(prefixes, jobs: jobs) { prefix in
             var local: [StoreProblem] = []
@@ -338,7 +338,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
             directory = opened
             entries = try backend.entries(of: opened)
         } catch {
-            problems.append(.error(path, error.reason))
+            problems.append(failure(error, at: path))
             return []
         }
         var records: [BlobRecord] = []
@@ -360,10 +360,18 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
                     records.append(BlobRecord(digest: digest, size: nil, modified: info.modified))
                 }
             } catch {
-                problems.append(.error(entryPath, error.reason))
+                problems.append(failure(error, at: entryPath))
             }
         }
         return records
+    }
+}
+
+/// A problem for a failed store access, named by the path the failure was really about.
+func failure(_ error: StoreError, at fallback: String, _ severity: StoreProblem.Severity = .error) -> StoreProblem {
+    switch error {
+    case .access(let path, let reason): return StoreProblem(severity, path: path, reason)
+    default: return StoreProblem(severity, path: fallback, error.description)
     }
 }
 
