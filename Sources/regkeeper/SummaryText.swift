@@ -21,7 +21,8 @@ enum SummaryText {
             out += "  \(verb) \(report.deletedBlobs.count) blobs (\(ByteCountText.format(report.deletedBlobs.reduce(0) { $0 + $1.size }))), "
                 + "\(report.deletedManifests.count) manifests, \(report.deletedTagIndexEntries.count) tag-history entries, "
                 + "\(report.deletedLayerLinks.count) layer links, \(report.deletedUploads.count) uploads"
-                + (report.removedRepositories.isEmpty ? "" : ", \(report.removedRepositories.count) repositories") + "\n"
+                + (report.removedRepositories.isEmpty ? "" : ", \(report.removedRepositories.count) repositories")
+                + (report.removedEmptyDirectories == 0 ? "" : ", \(report.removedEmptyDirectories) empty directories") + "\n"
             out += "  \(options.dryRun ? "would reclaim" : "reclaimed") \(ByteCountText.format(report.reclaimedBytes))"
                 + " in \(DurationText.format3(report.durationSeconds))s\n"
         }
