@@ -20,6 +20,7 @@ let package = Package(
         .target(name: "Hashing", dependencies: ["CCrypto"]),
         .target(name: "CSystemShims"),
         .target(name: "POSIXFilesystem", dependencies: ["CSystemShims"]),
+        .target(name: "Compression", dependencies: ["CZstd", "CLZ4"]),
 
         // The registry store: layout, links, manifests, and the backend-neutral scanner.
         .target(name: "RegistryStore", dependencies: ["Hashing"]),
@@ -28,12 +29,19 @@ let package = Package(
         // Garbage collection: mark, plan, sweep.
         .target(name: "Collector", dependencies: ["RegistryStore"]),
 
+        // Backups: pax tar streams, compressed, with catalogs and chains.
+        .target(name: "Archiver", dependencies: ["RegistryStore", "Compression", "Hashing", "POSIXFilesystem"]),
+
         .executableTarget(name: "regkeeper", dependencies: ["Collector", "FilesystemStore", "RegistryStore"]),
 
         .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "Hashing"]),
+        .testTarget(name: "CompressionTests", dependencies: ["Compression"]),
+        .testTarget(name: "ArchiverTests", dependencies: ["Archiver"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "FilesystemStore", "RegistryStore", "Hashing", "POSIXFilesystem"]),
 
         // The real-registry harness (docker-registry, skopeo) and the `regkeeper gc` integration tests.
+        .target(name: "RegistryFixtures", dependencies: ["Hashing"], path: "Tests/RegistryFixtures"),
+        .testTarget(name: "IntegrationTests", dependencies: ["RegistryFixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -81,4 +81,19 @@ public struct CollectionReport: Encodable, Sendable {
         registryRestartRequired = result.swept && !deletedBlobs.isEmpty && blobDescriptorCache != nil
         self.durationSeconds = durationSeconds
     }
+
+    /// The report of a run that could not start (store missing, unreadable or locked): nothing
+    /// was deleted, and `errors` says why.
+    public init(failureAt path: String, message: String, options: CollectionOptions, root: String, durationSeconds: Double) {
+        let empty = CollectionResult(plan: CollectionPlan(), problems: [.error(path, message)], swept: false, outcome: nil)
+        self.init(result: empty, options: CollectionOptions(copying: options, dryRun: false), root: root,
+                  blobDescriptorCache: nil, durationSeconds: durationSeconds)
+    }
+}
+
+extension CollectionOptions {
+    init(copying options: CollectionOptions, dryRun: Bool) {
+        self = options
+        self.dryRun = dryRun
+    }
 }

@@ -150,7 +150,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
         var records: [LinkRecord] = []
         records.reserveCapacity(names.count)
         for entry in names {
-            let path = backend.displayPath(algorithmDirectory, entry.name)
+            var path: String { backend.displayPath(algorithmDirectory, entry.name) }
             guard entry.kind == .directory else {
                 problems.append(.warning(path, entry.kind == .symlink
                     ? "symlink where a digest directory belongs; not followed, left alone"
@@ -172,7 +172,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
     private func readLinkDirectory(_ name: String, digest: Digest, in parent: Backend.Directory,
                                    problems: inout [StoreProblem]) -> LinkRecord? {
         let linkPath = name + "/" + StoreLayout.linkFile
-        let display = backend.displayPath(parent, linkPath)
+        var display: String { backend.displayPath(parent, linkPath) }
         do {
             if let file = try backend.read(linkPath, in: parent, limit: 4096) {
                 switch LinkFile.parse(file.bytes) {
@@ -344,7 +344,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
         var records: [BlobRecord] = []
         records.reserveCapacity(entries.count)
         for entry in entries {
-            let entryPath = backend.displayPath(directory, entry.name)
+            var entryPath: String { backend.displayPath(directory, entry.name) }
             guard entry.kind == .directory, let digest = Digest(hex: entry.name), entry.name.hasPrefix(prefix.name) else {
                 problems.append(.warning(entryPath, "not a blob directory (sha256 hex under its two-character prefix); left alone"))
                 continue

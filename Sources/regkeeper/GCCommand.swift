@@ -46,6 +46,10 @@ enum GCCommand {
             do {
                 location = try StoreLocation.resolve(root: root, argument: positionals.first, environment: Terminal.environment)
             } catch {
+                if json {
+                    let path = root ?? positionals.first ?? StoreLocation.defaultRoot
+                    Terminal.out(encode(CollectionReport(failureAt: path, message: "\(error)", options: options, root: path, durationSeconds: 0)))
+                }
                 Terminal.error("regkeeper gc: \(error)\n")
                 return .failure
             }
@@ -68,7 +72,9 @@ enum GCCommand {
             withExtendedLifetime(lock) {}
         } catch {
             if json {
-                Terminal.out(encode(["command": "gc", "root": location.root, "error": "\(error)"]))
+                let (path, message) = error.pathAndMessage(root: location.root)
+                Terminal.out(encode(CollectionReport(failureAt: path, message: message, options: options, root: location.root,
+                                                     durationSeconds: Double(Terminal.monotonic() - started) / 1e9)))
             }
             Terminal.error("regkeeper gc: \(error)\n")
             return .failure
@@ -92,6 +98,16 @@ enum GCCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return "{}\n" }
         return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+extension StoreError {
+    /// The path a failure is about and what went wrong, for the JSON `errors` list.
+    func pathAndMessage(root: String) -> (String, String) {
+        switch self {
+        case .access(let path, let reason): return (path, reason)
+        case .notAStore(let path), .locked(let path): return (path, description)
+        }
     }
 }
 
