@@ -32,7 +32,7 @@ let package = Package(
         // Backups: pax tar streams, compressed, with catalogs and chains.
         .target(name: "Archiver", dependencies: ["RegistryStore", "Compression", "Hashing", "POSIXFilesystem"]),
 
-        .executableTarget(name: "regkeeper", dependencies: ["Collector", "FilesystemStore", "RegistryStore"]),
+        .executableTarget(name: "regkeeper", dependencies: ["Archiver", "Collector", "FilesystemStore", "RegistryStore"]),
 
         .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "Hashing"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression"]),

@@ -7,6 +7,10 @@ enum Help {
 
         Commands:
           gc        Garbage-collect the registry's storage (mark from manifests, sweep the rest)
+          backup    Write a compressed, incremental backup of the registry store and other directories
+          restore   Restore a backup (verified) into a directory
+          backups   List the backups in a backup directory
+          verify    Check a backup chain without writing anything
           help      Show help for a command: regkeeper help gc
           version   Print the version
 
@@ -69,6 +73,67 @@ enum Help {
 
         """
 
+    static let backup = """
+        Usage: regkeeper backup --to DEST [--full] [--compression zstd|zstd:LEVEL|lz4] [--json] NAME=PATH...
+
+        Writes one archive into DEST: a full backup the first time (or with --full), otherwise an
+        incremental one against the newest backup in DEST. Each source is stored under its NAME.
+
+          regkeeper backup --to /backups registry=/var/lib/registry projects=/root/projects
+
+        Archives are pax tar streams compressed with zstd (default level 3, multi-threaded,
+        checksummed) or lz4: a full backup restores with 'zstd -dc X | tar -x' alone. A file is
+        read again only if its size, mtime, ctime or inode changed; registry blobs (named by their
+        digest) already in the chain are never read again. Registry stores are read link files first
+        and blobs after, so a backup taken while the registry runs never misses a blob it needs.
+        The archive is written under a temporary name and renamed when complete; a lock keeps two
+        runs apart. Each backup's catalog (the complete file list) sits beside it as ID.catalog.zst.
+
+          --to DEST             backup directory (created if missing)
+          --full                write a full backup even if earlier ones exist
+          --compression C       zstd (level 3), zstd:LEVEL (1-19) or lz4
+          --json                print what was read and written as JSON
+
+        Exit status: 0 done, 1 failed (nothing is left half-written), 2 usage error.
+
+        """
+
+    static let restore = """
+        Usage: regkeeper restore --from DEST [--at BACKUP] --to DIR [--json] [NAME[/SUBPATH]...]
+
+        Replays the backup chain (the full backup, then incrementals up to --at, default the newest)
+        into DIR/NAME. Every file is checked against the SHA-256 recorded at backup time (registry
+        blobs also against the digest in their path); everything is written into a staging
+        directory inside DIR and renamed into place only when all of it checked out, so a damaged,
+        truncated or missing archive fails the restore before DIR/NAME is touched. DIR/NAME must
+        not exist or be empty. Modes, mtimes and symlinks are restored, ownership when run as root.
+        Entries with absolute paths, '..', symlinks leading outside the target, or devices are refused.
+
+          regkeeper restore --from /backups --to /srv/restore                 everything, newest
+          regkeeper restore --from /backups --at 20261204T030000Z --to /tmp/r registry/docker
+
+        Exit status: 0 done, 1 failed (the target is untouched), 2 usage error.
+
+        """
+
+    static let backups = """
+        Usage: regkeeper backups --from DEST [--json]
+
+        Lists the backups in DEST, oldest first, from their catalogs (archives are not opened).
+        --json prints {"backups": [{"id", "kind", "parent", "created", ...}]}; restore --at takes the ids.
+
+        """
+
+    static let verify = """
+        Usage: regkeeper verify --from DEST [--at BACKUP] [--json]
+
+        Reads every archive of the chain ending at BACKUP (default the newest) without writing
+        anything: frame checksums, tar structure, entry safety, the catalog inside each archive
+        against the copy beside it, and the SHA-256 of every file (registry blobs against their
+        digest). Exit status: 0 all good, 1 problems found (listed), 2 usage error.
+
+        """
+
     static func show(topic: String?) -> ExitCode {
         switch topic {
         case nil:
@@ -76,6 +141,18 @@ enum Help {
             return .success
         case "gc"?, "garbage-collect"?:
             Terminal.out(gc)
+            return .success
+        case "backup"?:
+            Terminal.out(backup)
+            return .success
+        case "restore"?:
+            Terminal.out(restore)
+            return .success
+        case "backups"?:
+            Terminal.out(backups)
+            return .success
+        case "verify"?:
+            Terminal.out(verify)
             return .success
         case let other?:
             Terminal.error("regkeeper: no help for '\(other)'\n\n" + overview)

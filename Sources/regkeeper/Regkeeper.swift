@@ -13,6 +13,14 @@ struct Regkeeper {
         switch command {
         case "gc", "garbage-collect":
             code = GCCommand.run(arguments)
+        case "backup":
+            code = BackupCommands.backup(arguments)
+        case "restore":
+            code = BackupCommands.restore(arguments)
+        case "backups":
+            code = BackupCommands.list(arguments)
+        case "verify":
+            code = BackupCommands.verify(arguments)
         case "help", "-h", "--help":
             code = Help.show(topic: arguments.first)
         case "--version", "version":

@@ -1,0 +1,267 @@
+import Hashing
+import POSIXFilesystem
+import RegistryStore
+
+/// Writes one backup: a full one, or an incremental against the newest backup in the destination.
+///
+/// The archive is written under a temporary name, fsynced, and renamed; the catalog beside it is
+/// written last, so a backup exists only when it is complete. Registry stores are read link files
+/// first and blobs after, so a backup taken while the registry runs never references a blob it lacks.
+public struct BackupWriter {
+    public let options: BackupOptions
+
+    public init(options: BackupOptions) { self.options = options }
+
+    static let registryBlobs = "docker/registry/v2/blobs"
+    static let chunkSize = 1 << 20
+
+    /// Runs the backup. `now` (ns since the epoch) names it; `clock` measures its duration.
+    public func run(now: Int64, clock: () -> Int64) throws(BackupError) -> BackupReport {
+        let started = clock()
+        guard !options.sources.isEmpty else { throw .badSource("nothing to back up: give one or more NAME=PATH sources") }
+        let names = options.sources.map(\.name)
+        guard Set(names).count == names.count else { throw .badSource("source names must be unique: \(names.joined(separator: ", "))") }
+
+        let destination = try BackupDirectory(path: options.destination, create: true)
+        let lock = try destination.lock()
+        defer { withExtendedLifetime(lock) {} }
+        removeStaleTemporaries(destination)
+
+        let existing = try destination.headers()
+        var parent: Catalog?
+        if !options.full, let newest = existing.last {
+            parent = try destination.catalog(id: newest.id)
+            _ = try destination.chain(to: newest.id)  // refuse to extend a broken chain
+        }
+        let id = Self.makeID(now: now, taken: Set(existing.map(\.id)))
+        let kind = parent == nil ? "full" : "incremental"
+        let archiveName = "\(id)-\(parent == nil ? "full" : "incr").\(options.codec.fileExtension)"
+        let temporary = "\(BackupDirectory.temporaryPrefix)\(id).tmp"
+
+        var session = Session(id: id, parent: parent.map { Dictionary($0.entries.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a }) } ?? [:])
+        let file: FileDescriptor
+        do { file = try destination.directory.createFile(temporary, mode: 0o600) } catch { throw BackupError.io(path: error.path, reason: error.reason) }
+        var completed = false
+        defer { if !completed { _ = try? destination.directory.removeFile(temporary) } }
+
+        var sources: [CatalogHeader.Source] = []
+        do {
+            let writer = try ArchiveWriter(output: file, codec: options.codec, workers: options.workers)
+            for source in options.sources {
+                sources.append(try backUp(source, into: writer, session: &session))
+            }
+            try writer.write(TarFormat.endOfArchive)
+            let entries = session.entries.sorted { $0.path < $1.path }
+            var header = CatalogHeader(id: id, kind: kind, parent: parent?.header.id, created: Timestamp.formatRFC3339(now),
+                                       compression: options.codec.description, archive: archiveName, sources: sources)
+            header.entries = entries.count
+            header.filesStored = session.filesRead
+            header.bytesStored = session.bytesRead
+            header.filesSkipped = session.filesSkipped
+            header.totalBytes = entries.reduce(0) { $0 + ($1.isFile ? $1.size : 0) }
+            var catalog = Catalog(header: header, entries: entries)
+            try writer.finish(catalog: try catalog.compressed())
+            catalog.header.archiveBytes = writer.compressedBytes
+            try destination.directory.rename(temporary, to: archiveName, in: destination.directory)
+            try writeCatalog(catalog, in: destination)
+            try destination.directory.sync()
+            completed = true
+            return BackupReport(id: id, kind: kind, parent: parent?.header.id, archive: archiveName, entries: entries.count,
+                                filesRead: session.filesRead, bytesRead: session.bytesRead,
+                                filesSkipped: session.filesSkipped, bytesSkipped: session.bytesSkipped,
+                                tarBytes: writer.tarBytes, archiveBytes: writer.compressedBytes,
+                                warnings: session.warnings, durationSeconds: Double(clock() - started) / 1e9)
+        } catch let error as BackupError {
+            throw error
+        } catch let error as POSIXError {
+            throw BackupError.io(path: error.path, reason: error.reason)
+        } catch {
+            throw BackupError.io(path: destination.directory.path(of: temporary), reason: "\(error)")
+        }
+    }
+
+    /// What one run accumulates.
+    struct Session {
+        let id: String
+        let parent: [String: CatalogEntry]
+        var entries: [CatalogEntry] = []
+        var warnings: [String] = []
+        var filesRead = 0
+        var bytesRead: Int64 = 0
+        var filesSkipped = 0
+        var bytesSkipped: Int64 = 0
+        var buffer = [UInt8](repeating: 0, count: BackupWriter.chunkSize)
+        let hasher = SHA256()
+
+        init(id: String, parent: [String: CatalogEntry]) {
+            self.id = id
+            self.parent = parent
+        }
+    }
+
+    private func backUp(_ source: BackupOptions.Source, into writer: ArchiveWriter,
+                        session: inout Session) throws -> CatalogHeader.Source {
+        let root: Directory
+        do { root = try Directory.open(source.path) } catch {
+            throw BackupError.badSource("\(source.name)=\(source.path): \(error.reason)")
+        }
+        let isRegistry = (try? root.status(of: "docker/registry/v2"))??.kind == .directory
+        var skipped: [String] = []
+        var items: [SourceWalker.Item] = [SourceWalker.Item(relative: "", status: try root.status(), target: nil)]
+        try SourceWalker.walk(root, relative: "", exclude: isRegistry ? Self.registryBlobs : nil, into: &items, skipped: &skipped)
+        for item in items { try store(item, of: source, root: root, into: writer, session: &session) }
+        if isRegistry, let blobs = try root.openDirectory(Self.registryBlobs) {
+            // Blobs after links: every link captured above names a blob that already existed.
+            var blobItems: [SourceWalker.Item] = [SourceWalker.Item(relative: Self.registryBlobs, status: try blobs.status(), target: nil)]
+            try SourceWalker.walk(blobs, relative: Self.registryBlobs, exclude: nil, into: &blobItems, skipped: &skipped)
+            for item in blobItems { try store(item, of: source, root: root, into: writer, session: &session, isRegistry: true) }
+        }
+        session.warnings += skipped.map { "\($0): not a file, directory or symlink; not backed up" }
+        return CatalogHeader.Source(name: source.name, path: source.path, registry: isRegistry)
+    }
+
+    private func store(_ item: SourceWalker.Item, of source: BackupOptions.Source, root: Directory, into writer: ArchiveWriter,
+                       session: inout Session, isRegistry: Bool = false) throws {
+        let path = item.relative.isEmpty ? source.name : source.name + "/" + item.relative
+        let s = item.status
+        var entry = CatalogEntry(path: path, type: "d", size: 0, mode: s.mode & 0o7777, uid: s.uid, gid: s.gid,
+                                 mtime: s.modifiedNanoseconds, ctime: s.changedNanoseconds, inode: s.inode)
+        switch s.kind {
+        case .directory:
+            try writer.write(TarFormat.headers(for: TarEntry(path: path, kind: .directory, mode: entry.mode,
+                                                              modified: entry.mtime, uid: s.uid, gid: s.gid)))
+        case .symlink:
+            entry.type = "l"
+            entry.target = item.target
+            try writer.write(TarFormat.headers(for: TarEntry(path: path, kind: .symlink, mode: 0o777, modified: entry.mtime,
+                                                              uid: s.uid, gid: s.gid, linkTarget: item.target ?? "")))
+        case .regular:
+            entry.type = "f"
+            entry.size = s.size
+            if let known = reusable(entry, relative: item.relative, isRegistry: isRegistry, session: session) {
+                entry.sha256 = known.sha256
+                entry.archive = known.archive
+                session.filesSkipped += 1
+                session.bytesSkipped += s.size
+            } else {
+                guard let stored = try readAndStore(item.relative, path: path, root: root, into: writer, session: &session) else { return }
+                entry = stored
+            }
+        case .other:
+            return
+        }
+        session.entries.append(entry)
+    }
+
+    /// The parent's record of a file whose content need not be read again.
+    private func reusable(_ entry: CatalogEntry, relative: String, isRegistry: Bool, session: Session) -> CatalogEntry? {
+        guard let previous = session.parent[entry.path], previous.isFile, previous.sha256 != nil, previous.archive != nil,
+              previous.size == entry.size else { return nil }
+        if previous.mtime == entry.mtime && previous.ctime == entry.ctime && previous.inode == entry.inode { return previous }
+        // Registry blobs are immutable and named by their digest.
+        if isRegistry, let hex = Self.blobHex(relative), previous.sha256 == hex { return previous }
+        return nil
+    }
+
+    /// The digest hex of `docker/registry/v2/blobs/sha256/xx/<hex>/data`, or nil for any other path.
+    static func blobHex(_ relative: String) -> String? {
+        let parts = relative.split(separator: "/")
+        guard parts.count == 8, parts[3] == "blobs", parts[4] == "sha256", parts[7] == "data",
+              Digest(hex: parts[6]) != nil, parts[6].hasPrefix(parts[5]) else { return nil }
+        return String(parts[6])
+    }
+
+    /// Reads a file into the archive, re-reading it if it changed meanwhile; nil if it vanished or never held still.
+    private func readAndStore(_ relative: String, path: String, root: Directory, into writer: ArchiveWriter,
+                              session: inout Session) throws -> CatalogEntry? {
+        for _ in 1...3 {
+            guard let file = try root.openFile(relative) else { return nil }
+            let before = try file.status()
+            guard before.kind == .regular else { return nil }
+            var first = try session.buffer.withUnsafeMutableBytes { try file.read(into: $0) }
+            let compressed = before.size >= 65_536 && Self.isCompressed(session.buffer.prefix(first))
+            try writer.write(TarFormat.headers(for: TarEntry(path: path, kind: .file, mode: before.mode & 0o7777, size: before.size,
+                                                              modified: before.modifiedNanoseconds, uid: before.uid, gid: before.gid)))
+            if compressed { try writer.setContentAlreadyCompressed(true) }
+            var written: Int64 = 0
+            var torn = false
+            session.hasher.reset()
+            while true {
+                let n = Int(min(Int64(first), before.size - written))
+                if n > 0 {
+                    try session.buffer.withUnsafeBytes { raw in
+                        let piece = UnsafeRawBufferPointer(rebasing: raw[0..<n])
+                        session.hasher.update(piece)
+                        try writer.write(piece)
+                    }
+                    written += Int64(n)
+                }
+                if first > n { torn = true }  // grew past the size in the header
+                if written == before.size || first == 0 { break }
+                first = try session.buffer.withUnsafeMutableBytes { try file.read(into: $0) }
+            }
+            if written < before.size {
+                torn = true
+                try writer.write([UInt8](repeating: 0, count: Int(before.size - written)))
+            }
+            if compressed { try writer.setContentAlreadyCompressed(false) }
+            try writer.write([UInt8](repeating: 0, count: TarFormat.padding(before.size)))
+            let after = try file.status()
+            torn = torn || after.size != before.size || after.modifiedNanoseconds != before.modifiedNanoseconds
+                || after.changedNanoseconds != before.changedNanoseconds
+            let digest = session.hasher.finalize()
+            if torn { continue }
+            session.filesRead += 1
+            session.bytesRead += before.size
+            return CatalogEntry(path: path, type: "f", size: before.size, mode: before.mode & 0o7777, uid: before.uid, gid: before.gid,
+                                mtime: before.modifiedNanoseconds, ctime: before.changedNanoseconds, inode: before.inode,
+                                sha256: Digest(bytes: digest)!.hex, archive: session.id)
+        }
+        session.warnings.append("\(root.path(of: relative)): kept changing while it was read (3 tries); not in this backup")
+        return nil
+    }
+
+    /// gzip, zstd, xz or bzip2 magic bytes.
+    static func isCompressed(_ head: ArraySlice<UInt8>) -> Bool {
+        let b = Array(head.prefix(6))
+        if b.count >= 2, b[0] == 0x1F, b[1] == 0x8B { return true }
+        if b.count >= 4, b[0] == 0x28, b[1] == 0xB5, b[2] == 0x2F, b[3] == 0xFD { return true }
+        if b.count >= 6, b == [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00] { return true }
+        if b.count >= 3, b[0] == 0x42, b[1] == 0x5A, b[2] == 0x68 { return true }
+        return false
+    }
+
+    private func writeCatalog(_ catalog: Catalog, in destination: BackupDirectory) throws {
+        let name = catalog.header.id + BackupDirectory.catalogSuffix
+        let temporary = "\(BackupDirectory.temporaryPrefix)\(catalog.header.id).catalog.tmp"
+        let file = try destination.directory.createFile(temporary, mode: 0o600)
+        try file.write(try catalog.compressed())
+        try file.sync()
+        try destination.directory.rename(temporary, to: name, in: destination.directory)
+    }
+
+    /// Removes temporary files of runs that died (the lock is held, so none is in progress).
+    private func removeStaleTemporaries(_ destination: BackupDirectory) {
+        guard let names = try? destination.directory.entries() else { return }
+        for entry in names where entry.name.hasPrefix(BackupDirectory.temporaryPrefix) && entry.name.hasSuffix(".tmp") {
+            _ = try? destination.directory.removeFile(entry.name)
+        }
+    }
+
+    /// `YYYYMMDDTHHMMSSZ` of `now`, or one second after the newest existing id, so names sort in time order.
+    static func makeID(now: Int64, taken: Set<String>) -> String {
+        let compact = { (time: Int64) in Timestamp.formatRFC3339(time).filter { $0 != "-" && $0 != ":" } }
+        let candidate = compact(now)
+        guard let newest = taken.max(), newest >= candidate else { return candidate }
+        guard let newestTime = parseID(newest) else { return compact(now) + "-later" }
+        return compact(newestTime + 1_000_000_000)
+    }
+
+    /// The time of an id made by `makeID`.
+    static func parseID(_ id: String) -> Int64? {
+        let c = Array(id)
+        guard c.count == 16, c[8] == "T", c[15] == "Z" else { return nil }
+        let text = "\(String(c[0..<4]))-\(String(c[4..<6]))-\(String(c[6..<8]))T\(String(c[9..<11])):\(String(c[11..<13])):\(String(c[13..<15]))Z"
+        return Timestamp.parseRFC3339(Array(text.utf8))
+    }
+}
