@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Collector", dependencies: ["RegistryStore"]),
 
         // Backups: pax tar streams, compressed, with catalogs and chains.
-        .target(name: "Archiver", dependencies: ["RegistryStore", "Compression", "Hashing", "POSIXFilesystem"]),
+        .target(name: "Archiver", dependencies: ["RegistryStore", "FilesystemStore", "Collector", "Compression", "Hashing", "POSIXFilesystem"]),
 
         .executableTarget(name: "regkeeper", dependencies: ["Archiver", "Collector", "FilesystemStore", "RegistryStore"]),
 

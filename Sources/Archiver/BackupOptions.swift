@@ -26,6 +26,8 @@ public struct BackupOptions: Sendable {
     /// Write a full backup even if earlier ones exist.
     public var full = false
     public var codec: ArchiveCodec = .zstd(level: 3)
+    /// Leave out registry blobs no manifest references (what `gc` would delete).
+    public var skipUnreferenced = false
     /// zstd worker threads.
     public var workers: Int32 = 2
 

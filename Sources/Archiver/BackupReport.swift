@@ -11,6 +11,8 @@ public struct BackupReport: Encodable, Sendable {
     /// Files not read because the chain already holds their content (unchanged, or registry blobs).
     public var filesSkipped: Int
     public var bytesSkipped: Int64
+    /// Registry blobs left out by `--skip-unreferenced`.
+    public var unreferencedBlobsSkipped: Int
     /// Bytes of the tar stream before compression, and of the archive file.
     public var tarBytes: Int64
     public var archiveBytes: Int64

@@ -1,3 +1,5 @@
+import Collector
+import FilesystemStore
 import Hashing
 import POSIXFilesystem
 import RegistryStore
@@ -69,6 +71,7 @@ public struct BackupWriter {
             return BackupReport(id: id, kind: kind, parent: parent?.header.id, archive: archiveName, entries: entries.count,
                                 filesRead: session.filesRead, bytesRead: session.bytesRead,
                                 filesSkipped: session.filesSkipped, bytesSkipped: session.bytesSkipped,
+                                unreferencedBlobsSkipped: session.unreferencedSkipped,
                                 tarBytes: writer.tarBytes, archiveBytes: writer.compressedBytes,
                                 warnings: session.warnings, durationSeconds: Double(clock() - started) / 1e9)
         } catch let error as BackupError {
@@ -90,6 +93,7 @@ public struct BackupWriter {
         var bytesRead: Int64 = 0
         var filesSkipped = 0
         var bytesSkipped: Int64 = 0
+        var unreferencedSkipped = 0
         var buffer = [UInt8](repeating: 0, count: BackupWriter.chunkSize)
         let hasher = SHA256()
 
@@ -110,11 +114,17 @@ public struct BackupWriter {
         var items: [SourceWalker.Item] = [SourceWalker.Item(relative: "", status: try root.status(), target: nil)]
         try SourceWalker.walk(root, relative: "", exclude: isRegistry ? Self.registryBlobs : nil, into: &items, skipped: &skipped)
         for item in items { try store(item, of: source, root: root, into: writer, session: &session) }
+        let unreferenced = isRegistry && options.skipUnreferenced ? unreferencedBlobs(source, session: &session) : []
         if isRegistry, let blobs = try root.openDirectory(Self.registryBlobs) {
             // Blobs after links: every link captured above names a blob that already existed.
             var blobItems: [SourceWalker.Item] = [SourceWalker.Item(relative: Self.registryBlobs, status: try blobs.status(), target: nil)]
             try SourceWalker.walk(blobs, relative: Self.registryBlobs, exclude: nil, into: &blobItems, skipped: &skipped)
-            for item in blobItems { try store(item, of: source, root: root, into: writer, session: &session, isRegistry: true) }
+            for item in blobItems {
+                if !unreferenced.isEmpty, let hex = Self.blobHex(item.relative), unreferenced.contains(hex) { continue }
+                if !unreferenced.isEmpty, item.status.kind == .directory, let hex = item.relative.split(separator: "/").last,
+                   unreferenced.contains(String(hex)) { continue }
+                try store(item, of: source, root: root, into: writer, session: &session, isRegistry: true)
+            }
         }
         session.warnings += skipped.map { "\($0): not a file, directory or symlink; not backed up" }
         return CatalogHeader.Source(name: source.name, path: source.path, registry: isRegistry)
@@ -152,6 +162,29 @@ public struct BackupWriter {
         }
         session.entries.append(entry)
     }
+
+    /// Hex digests of the blobs a default-mode collection (grace period 1h) would delete; empty,
+    /// with a warning, if the mark met anything it could not read.
+    private func unreferencedBlobs(_ source: BackupOptions.Source, session: inout Session) -> Set<String> {
+        do {
+            var collection = CollectionOptions()
+            collection.dryRun = true
+            collection.jobs = Int(options.workers)
+            let backend = try FilesystemBackend(root: source.path)
+            let result = try GarbageCollector(backend: backend, options: collection).run(now: Self.wallClock())
+            guard result.errors.isEmpty else {
+                session.warnings.append("\(source.path): --skip-unreferenced ignored: the store has problems (\(result.errors.count), see 'regkeeper gc --dry-run')")
+                return []
+            }
+            session.unreferencedSkipped = result.plan.blobs.count
+            return Set(result.plan.blobs.map(\.digest.hex))
+        } catch {
+            session.warnings.append("\(source.path): --skip-unreferenced ignored: \(error)")
+            return []
+        }
+    }
+
+    static func wallClock() -> Int64 { POSIXProcess.wallClockNanoseconds }
 
     /// The parent's record of a file whose content need not be read again.
     private func reusable(_ entry: CatalogEntry, relative: String, isRegistry: Bool, session: Session) -> CatalogEntry? {

@@ -4,4 +4,11 @@
 public enum POSIXProcess {
     /// Whether the process runs as root (and may set file ownership).
     public static var isRoot: Bool { geteuid() == 0 }
+
+    /// Nanoseconds since the epoch.
+    public static var wallClockNanoseconds: Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
 }

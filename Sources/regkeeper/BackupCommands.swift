@@ -12,6 +12,7 @@ enum BackupCommands {
         do {
             json = arguments.flag("--json")
             let full = arguments.flag("--full")
+            let skipUnreferenced = arguments.flag("--skip-unreferenced")
             guard let destination = try arguments.option("--to") else { throw Arguments.UsageError(description: "--to DEST is required") }
             let compression = try arguments.option("--compression")
             let sources = try arguments.positionals()
@@ -24,6 +25,7 @@ enum BackupCommands {
                 options.sources.append(source)
             }
             options.full = full
+            options.skipUnreferenced = skipUnreferenced
             if let compression {
                 guard let codec = ArchiveCodec(compression) else {
                     throw Arguments.UsageError(description: "--compression: '\(compression)' is not zstd, zstd:LEVEL (1-19) or lz4")

@@ -74,7 +74,7 @@ enum Help {
         """
 
     static let backup = """
-        Usage: regkeeper backup --to DEST [--full] [--compression zstd|zstd:LEVEL|lz4] [--json] NAME=PATH...
+        Usage: regkeeper backup --to DEST [--full] [--skip-unreferenced] [--compression zstd|zstd:LEVEL|lz4] [--json] NAME=PATH...
 
         Writes one archive into DEST: a full backup the first time (or with --full), otherwise an
         incremental one against the newest backup in DEST. Each source is stored under its NAME.
@@ -91,6 +91,8 @@ enum Help {
 
           --to DEST             backup directory (created if missing)
           --full                write a full backup even if earlier ones exist
+          --skip-unreferenced   leave out registry blobs no manifest references (what 'gc' would
+                                delete; blobs younger than 1h are kept)
           --compression C       zstd (level 3), zstd:LEVEL (1-19) or lz4
           --json                print what was read and written as JSON
 
