@@ -50,7 +50,7 @@ public struct BackupWriter {
         do {
             let writer = try ArchiveWriter(output: file, codec: options.codec, workers: options.workers)
             for source in options.sources {
-                sources.append(try backUp(source, into: writer, session: &session))
+                sources.append(try backUp(source, into: writer, session: &session, destination: destination))
             }
             try writer.write(TarFormat.endOfArchive)
             let entries = session.entries.sorted { $0.path < $1.path }
@@ -104,21 +104,29 @@ public struct BackupWriter {
     }
 
     private func backUp(_ source: BackupOptions.Source, into writer: ArchiveWriter,
-                        session: inout Session) throws -> CatalogHeader.Source {
+                        session: inout Session, destination: BackupDirectory) throws -> CatalogHeader.Source {
         let root: Directory
         do { root = try Directory.open(source.path) } catch {
             throw BackupError.badSource("\(source.name)=\(source.path): \(error.reason)")
         }
         let isRegistry = (try? root.status(of: "docker/registry/v2"))??.kind == .directory
         var skipped: [String] = []
-        var items: [SourceWalker.Item] = [SourceWalker.Item(relative: "", status: try root.status(), target: nil)]
-        try SourceWalker.walk(root, relative: "", exclude: isRegistry ? Self.registryBlobs : nil, into: &items, skipped: &skipped)
+        let rootStatus = try root.status()
+        let destinationStatus = try destination.directory.status()
+        guard !(rootStatus.device == destinationStatus.device && rootStatus.inode == destinationStatus.inode) else {
+            throw BackupError.badSource("\(source.name)=\(source.path) is the backup destination itself")
+        }
+        let excluded = SourceWalker.Identity(device: destinationStatus.device, inode: destinationStatus.inode)
+        var items: [SourceWalker.Item] = [SourceWalker.Item(relative: "", status: rootStatus, target: nil)]
+        try SourceWalker.walk(root, relative: "", exclude: isRegistry ? Self.registryBlobs : nil, excludeDirectory: excluded,
+                              into: &items, skipped: &skipped)
         for item in items { try store(item, of: source, root: root, into: writer, session: &session) }
         let unreferenced = isRegistry && options.skipUnreferenced ? unreferencedBlobs(source, session: &session) : []
         if isRegistry, let blobs = try root.openDirectory(Self.registryBlobs) {
             // Blobs after links: every link captured above names a blob that already existed.
             var blobItems: [SourceWalker.Item] = [SourceWalker.Item(relative: Self.registryBlobs, status: try blobs.status(), target: nil)]
-            try SourceWalker.walk(blobs, relative: Self.registryBlobs, exclude: nil, into: &blobItems, skipped: &skipped)
+            try SourceWalker.walk(blobs, relative: Self.registryBlobs, exclude: nil, excludeDirectory: excluded,
+                                  into: &blobItems, skipped: &skipped)
             for item in blobItems {
                 if !unreferenced.isEmpty, let hex = Self.blobHex(item.relative), unreferenced.contains(hex) { continue }
                 if !unreferenced.isEmpty, item.status.kind == .directory, let hex = item.relative.split(separator: "/").last,
@@ -126,7 +134,7 @@ public struct BackupWriter {
                 try store(item, of: source, root: root, into: writer, session: &session, isRegistry: true)
             }
         }
-        session.warnings += skipped.map { "\($0): not a file, directory or symlink; not backed up" }
+        session.warnings += skipped
         return CatalogHeader.Source(name: source.name, path: source.path, registry: isRegistry)
     }
 

@@ -10,8 +10,14 @@ struct SourceWalker {
     }
 
     /// Walks `directory` (whose own path relative to the source is `relative`), skipping
-    /// `exclude` (a relative path) and reporting unsupported objects to `skipped`.
-    static func walk(_ directory: Directory, relative: String, exclude: String?,
+    /// `exclude` (a relative path), and saying in `skipped` what was left out and why.
+    /// A directory never descended into, by identity: the backup destination when it lies inside a source.
+    struct Identity: Equatable {
+        let device: UInt64
+        let inode: UInt64
+    }
+
+    static func walk(_ directory: Directory, relative: String, exclude: String?, excludeDirectory: Identity? = nil,
                      into items: inout [Item], skipped: inout [String]) throws(BackupError) {
         let entries: [DirectoryEntry]
         do { entries = try directory.entries() } catch { throw BackupError.io(path: error.path, reason: error.reason) }
@@ -35,13 +41,17 @@ struct SourceWalker {
                     throw BackupError.io(path: error.path, reason: error.reason)
                 }
             case .directory:
+                if let excludeDirectory, excludeDirectory == Identity(device: status.device, inode: status.inode) {
+                    skipped.append(directory.path(of: entry.name) + ": the backup destination itself; not backed up")
+                    continue
+                }
                 items.append(Item(relative: child, status: status, target: nil))
                 let sub: Directory?
                 do { sub = try directory.openDirectory(entry.name) } catch { throw BackupError.io(path: error.path, reason: error.reason) }
                 guard let sub else { continue }
-                try walk(sub, relative: child, exclude: exclude, into: &items, skipped: &skipped)
+                try walk(sub, relative: child, exclude: exclude, excludeDirectory: excludeDirectory, into: &items, skipped: &skipped)
             case .other:
-                skipped.append(directory.path(of: entry.name))
+                skipped.append(directory.path(of: entry.name) + ": not a file, directory or symlink (a socket, FIFO or device); not backed up")
             }
         }
     }
