@@ -12,32 +12,24 @@ public final class BackupDirectory {
     /// Opens (and with `create`, makes) a backup directory.
     public init(path: String, create: Bool) throws(BackupError) {
         if create {
-            do { try Directory.makeDirectories(path, mode: 0o700) } catch { throw BackupError.io(path: error.path, reason: error.reason) }
+            try posix { () throws(POSIXError) in try Directory.makeDirectories(path, mode: 0o700) }
         }
-        do { directory = try Directory.open(path) } catch { throw BackupError.io(path: error.path, reason: error.reason) }
+        directory = try posix { () throws(POSIXError) in try Directory.open(path) }
     }
 
     /// An exclusive lock on the directory for the caller's lifetime of the returned value.
     public func lock() throws(BackupError) -> Directory {
-        let handle: Directory
-        do {
-            guard let opened = try directory.openDirectory(".") else { throw BackupError.io(path: path, reason: "vanished") }
-            handle = opened
-        } catch let error as POSIXError {
-            throw BackupError.io(path: error.path, reason: error.reason)
-        } catch {
-            throw BackupError.io(path: path, reason: "\(error)")
+        guard let handle = try posix({ () throws(POSIXError) in try directory.openDirectory(".") }) else {
+            throw BackupError.io(path: path, reason: "vanished")
         }
-        let acquired: Bool
-        do { acquired = try handle.tryLockExclusive() } catch { throw BackupError.io(path: error.path, reason: error.reason) }
+        let acquired = try posix { () throws(POSIXError) in try handle.tryLockExclusive() }
         guard acquired else { throw BackupError.locked(path: path) }
         return handle
     }
 
     /// Every complete backup's catalog header, oldest first.
     public func headers() throws(BackupError) -> [CatalogHeader] {
-        let names: [DirectoryEntry]
-        do { names = try directory.entries() } catch { throw BackupError.io(path: error.path, reason: error.reason) }
+        let names = try posix { () throws(POSIXError) in try directory.entries() }
         var headers: [CatalogHeader] = []
         for entry in names where entry.name.hasSuffix(Self.catalogSuffix) && !entry.name.hasPrefix(".") {
             headers.append(try catalog(id: String(entry.name.dropLast(Self.catalogSuffix.count))).header)
@@ -48,16 +40,8 @@ public final class BackupDirectory {
     /// The catalog of one backup, from the copy beside its archive.
     public func catalog(id: String) throws(BackupError) -> Catalog {
         let name = id + Self.catalogSuffix
-        let bytes: [UInt8]
-        do {
-            guard let read = try directory.readFile(name, limit: 1 << 30) else { throw BackupError.unknownBackup(id: id, path: path) }
-            bytes = read.bytes
-        } catch let error as POSIXError {
-            throw BackupError.io(path: error.path, reason: error.reason)
-        } catch let error as BackupError {
-            throw error
-        } catch {
-            throw BackupError.io(path: directory.path(of: name), reason: "\(error)")
+        guard let bytes = try posix({ () throws(POSIXError) in try directory.readFile(name, limit: 1 << 30)?.bytes }) else {
+            throw BackupError.unknownBackup(id: id, path: path)
         }
         do {
             let catalog = try Catalog.decode(compressed: bytes)
@@ -87,18 +71,8 @@ public final class BackupDirectory {
             chain.insert(found, at: 0)
             current = found
         }
-        for member in chain {
-            do {
-                guard try directory.status(of: member.archive)?.kind == .regular else {
-                    throw BackupError.missingChainMember(id: target.id, needed: "archive \(member.archive)")
-                }
-            } catch let error as POSIXError {
-                throw BackupError.io(path: error.path, reason: error.reason)
-            } catch let error as BackupError {
-                throw error
-            } catch {
-                throw BackupError.io(path: path, reason: "\(error)")
-            }
+        for member in chain where try posix({ () throws(POSIXError) in try directory.status(of: member.archive)?.kind }) != .regular {
+            throw BackupError.missingChainMember(id: target.id, needed: "archive \(member.archive)")
         }
         return chain
     }
@@ -108,17 +82,14 @@ public final class BackupDirectory {
         guard let codec = ArchiveCodec.of(fileName: header.archive) else {
             throw BackupError.damagedArchive(path: directory.path(of: header.archive), reason: "unknown archive type")
         }
-        do {
-            guard let file = try directory.openFile(header.archive) else {
-                throw BackupError.missingChainMember(id: header.id, needed: "archive \(header.archive)")
-            }
-            return ArchiveReader(file: file, codec: codec)
-        } catch let error as POSIXError {
-            throw BackupError.io(path: error.path, reason: error.reason)
-        } catch let error as BackupError {
-            throw error
-        } catch {
-            throw BackupError.io(path: path, reason: "\(error)")
+        guard let file = try posix({ () throws(POSIXError) in try directory.openFile(header.archive) }) else {
+            throw BackupError.missingChainMember(id: header.id, needed: "archive \(header.archive)")
         }
+        return ArchiveReader(file: file, codec: codec)
     }
+}
+
+/// Runs a system-call wrapper, turning its `POSIXError` into a `BackupError` naming the same path.
+func posix<T>(_ body: () throws(POSIXError) -> T) throws(BackupError) -> T {
+    do { return try body() } catch { throw BackupError.io(path: error.path, reason: error.reason) }
 }
