@@ -42,6 +42,8 @@ let package = Package(
         // The real-registry harness (docker-registry, skopeo) and the `regkeeper gc` integration tests.
         .target(name: "RegistryFixtures", dependencies: ["Hashing"], path: "Tests/RegistryFixtures"),
         .testTarget(name: "IntegrationTests", dependencies: ["RegistryFixtures"]),
+        // `regkeeper backup`/`restore`/`backups`/`verify` end to end, on stores made by the real registry.
+        .testTarget(name: "BackupTests", dependencies: ["RegistryFixtures", "Hashing"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,12 +17,13 @@ public final class BackupDirectory {
         directory = try posix { () throws(POSIXError) in try Directory.open(path) }
     }
 
-    /// An exclusive lock on the directory for the caller's lifetime of the returned value.
-    public func lock() throws(BackupError) -> Directory {
+    /// A lock on the directory for the lifetime of the returned value: exclusive for writers,
+    /// shared for readers (restore, verify), so readers never see a backup being written.
+    public func lock(shared: Bool = false) throws(BackupError) -> Directory {
         guard let handle = try posix({ () throws(POSIXError) in try directory.openDirectory(".") }) else {
             throw BackupError.io(path: path, reason: "vanished")
         }
-        let acquired = try posix { () throws(POSIXError) in try handle.tryLockExclusive() }
+        let acquired = try posix { () throws(POSIXError) in try shared ? handle.tryLockShared() : handle.tryLockExclusive() }
         guard acquired else { throw BackupError.locked(path: path) }
         return handle
     }

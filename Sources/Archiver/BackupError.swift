@@ -12,6 +12,7 @@ public enum BackupError: Error, Sendable, CustomStringConvertible {
     case unsafeEntry(path: String, reason: String)
     case targetNotEmpty(path: String)
     case changedWhileReading(path: String)
+    case corruptWhenBackedUp(path: String, recorded: String)
 
     public var description: String {
         switch self {
@@ -26,9 +27,14 @@ public enum BackupError: Error, Sendable, CustomStringConvertible {
         case .contentMismatch(let path, let expected, let archive):
             return "\(path): content in archive \(archive) does not match sha256 \(expected) (damaged archive)"
         case .missingContent(let path, let archive): return "\(path): not found in archive \(archive) (damaged or truncated archive)"
-        case .unsafeEntry(let path, let reason): return "refusing entry '\(path)': \(reason)"
+        case .unsafeEntry(let path, let reason):
+            return "refusing entry '\(path)': \(reason)"
+                + (reason.contains("symlink") && reason.contains("outside") ? " (pass --allow-external-symlinks to restore such links as they are)" : "")
         case .targetNotEmpty(let path): return "\(path) exists and is not empty: restore into a new directory, or move it away first"
         case .changedWhileReading(let path): return "\(path) kept changing while it was read"
+        case .corruptWhenBackedUp(let path, let recorded):
+            return "\(path): this blob was already corrupt in the store when it was backed up (its content hashes to \(recorded), "
+                + "not to the digest in its name); restore the other paths with NAME/SUBPATH selections, or use an older backup"
         }
     }
 }

@@ -95,6 +95,8 @@ public struct BackupWriter {
         var bytesSkipped: Int64 = 0
         var unreferencedSkipped = 0
         var buffer = [UInt8](repeating: 0, count: BackupWriter.chunkSize)
+        /// Grows to the largest file read whole so far (at most `wholeFileLimit`).
+        var whole: [UInt8] = []
         let hasher = SHA256()
 
         init(id: String, parent: [String: CatalogEntry]) {
@@ -151,6 +153,10 @@ public struct BackupWriter {
         case .symlink:
             entry.type = "l"
             entry.target = item.target
+            do { try EntryPolicy.checkSymlink(path, target: item.target ?? "") } catch {
+                session.warnings.append("\(root.path(of: item.relative)) -> \(item.target ?? ""): points outside its source; "
+                    + "'restore' refuses it unless given --allow-external-symlinks")
+            }
             try writer.write(TarFormat.headers(for: TarEntry(path: path, kind: .symlink, mode: 0o777, modified: entry.mtime,
                                                               uid: s.uid, gid: s.gid, linkTarget: item.target ?? "")))
         case .regular:
@@ -162,7 +168,8 @@ public struct BackupWriter {
                 session.filesSkipped += 1
                 session.bytesSkipped += s.size
             } else {
-                guard let stored = try readAndStore(item.relative, path: path, root: root, into: writer, session: &session) else { return }
+                guard let stored = try readAndStore(item.relative, path: path, root: root, into: writer, session: &session,
+                                                    isRegistry: isRegistry) else { return }
                 entry = stored
             }
         case .other:
@@ -212,13 +219,27 @@ public struct BackupWriter {
         return String(parts[6])
     }
 
+    /// Files up to this size are read whole before anything is written, so a file that changes
+    /// while it is read never leaves a torn copy in the archive; larger ones are streamed.
+    static let wholeFileLimit: Int64 = 64 << 20
+
     /// Reads a file into the archive, re-reading it if it changed meanwhile; nil if it vanished or never held still.
     private func readAndStore(_ relative: String, path: String, root: Directory, into writer: ArchiveWriter,
-                              session: inout Session) throws -> CatalogEntry? {
-        for _ in 1...3 {
+                              session: inout Session, isRegistry: Bool) throws -> CatalogEntry? {
+        var leftTornCopy = false
+        for attempt in 1...3 {
+            if attempt > 1 { POSIXProcess.sleep(nanoseconds: Self.racyWindow + 10_000_000) }
             guard let file = try root.openFile(relative) else { return nil }
+            let readStarted = POSIXProcess.wallClockNanoseconds
             let before = try file.status()
             guard before.kind == .regular else { return nil }
+            if before.size <= Self.wholeFileLimit {
+                guard let entry = try readWhole(file, before: before, readStarted: readStarted, path: path, into: writer,
+                                                session: &session) else { continue }
+                checkBlobDigest(entry, relative: relative, root: root, isRegistry: isRegistry, session: &session)
+                return entry
+            }
+            leftTornCopy = true
             var first = try session.buffer.withUnsafeMutableBytes { try file.read(into: $0) }
             let compressed = before.size >= 65_536 && Self.isCompressed(session.buffer.prefix(first))
             try writer.write(TarFormat.headers(for: TarEntry(path: path, kind: .file, mode: before.mode & 0o7777, size: before.size,
@@ -248,18 +269,75 @@ public struct BackupWriter {
             if compressed { try writer.setContentAlreadyCompressed(false) }
             try writer.write([UInt8](repeating: 0, count: TarFormat.padding(before.size)))
             let after = try file.status()
-            torn = torn || after.size != before.size || after.modifiedNanoseconds != before.modifiedNanoseconds
-                || after.changedNanoseconds != before.changedNanoseconds
+            torn = torn || !Self.heldStill(before: before, after: after, readStarted: readStarted)
             let digest = session.hasher.finalize()
             if torn { continue }
             session.filesRead += 1
             session.bytesRead += before.size
-            return CatalogEntry(path: path, type: "f", size: before.size, mode: before.mode & 0o7777, uid: before.uid, gid: before.gid,
-                                mtime: before.modifiedNanoseconds, ctime: before.changedNanoseconds, inode: before.inode,
-                                sha256: Digest(bytes: digest)!.hex, archive: session.id)
+            let entry = CatalogEntry(path: path, type: "f", size: before.size, mode: before.mode & 0o7777, uid: before.uid, gid: before.gid,
+                                     mtime: before.modifiedNanoseconds, ctime: before.changedNanoseconds, inode: before.inode,
+                                     sha256: Digest(bytes: digest)!.hex, archive: session.id)
+            checkBlobDigest(entry, relative: relative, root: root, isRegistry: isRegistry, session: &session)
+            return entry
         }
-        session.warnings.append("\(root.path(of: relative)): kept changing while it was read (3 tries); not in this backup")
+        session.warnings.append("\(root.path(of: relative)): kept changing while it was read (3 tries); not in this backup"
+            + (leftTornCopy ? " (its torn copies remain in the archive stream, where 'tar -x' would find them; 'restore' never uses them)" : ""))
         return nil
+    }
+
+    /// Reads a file whole into memory, and only if it held still writes it to the archive.
+    private func readWhole(_ file: FileDescriptor, before: FileStatus, readStarted: Int64, path: String, into writer: ArchiveWriter,
+                           session: inout Session) throws -> CatalogEntry? {
+        let size = Int(before.size)
+        if session.whole.count < size + 1 { session.whole = [UInt8](repeating: 0, count: size + 1) }
+        var filled = 0
+        // One byte more than the size, to notice a file that grew.
+        while filled <= size {
+            let n = try session.whole.withUnsafeMutableBytes { raw in
+                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...(size)]))
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        let after = try file.status()
+        guard filled == size, Self.heldStill(before: before, after: after, readStarted: readStarted) else { return nil }
+        let digest = session.whole.withUnsafeBytes { raw in
+            session.hasher.reset()
+            session.hasher.update(UnsafeRawBufferPointer(rebasing: raw[0..<size]))
+            return session.hasher.finalize()
+        }
+        let compressed = size >= 65_536 && Self.isCompressed(session.whole.prefix(6))
+        try writer.write(TarFormat.headers(for: TarEntry(path: path, kind: .file, mode: before.mode & 0o7777, size: before.size,
+                                                          modified: before.modifiedNanoseconds, uid: before.uid, gid: before.gid)))
+        if compressed { try writer.setContentAlreadyCompressed(true) }
+        try session.whole.withUnsafeBytes { raw in try writer.write(UnsafeRawBufferPointer(rebasing: raw[0..<size])) }
+        if compressed { try writer.setContentAlreadyCompressed(false) }
+        try writer.write([UInt8](repeating: 0, count: TarFormat.padding(before.size)))
+        session.filesRead += 1
+        session.bytesRead += before.size
+        return CatalogEntry(path: path, type: "f", size: before.size, mode: before.mode & 0o7777, uid: before.uid, gid: before.gid,
+                            mtime: before.modifiedNanoseconds, ctime: before.changedNanoseconds, inode: before.inode,
+                            sha256: Digest(bytes: digest)!.hex, archive: session.id)
+    }
+
+    /// File times come from the kernel's coarse clock (a few milliseconds per tick), so a write
+    /// in the same tick as an earlier one leaves mtime and ctime unchanged. A file modified within
+    /// this window before its read began is therefore not trusted to have held still: it is read
+    /// again after the window has passed (git calls these timestamps "racy").
+    static let racyWindow: Int64 = 50_000_000
+
+    /// Whether a file's size and times say it did not change while it was read.
+    static func heldStill(before: FileStatus, after: FileStatus, readStarted: Int64) -> Bool {
+        after.size == before.size && after.modifiedNanoseconds == before.modifiedNanoseconds
+            && after.changedNanoseconds == before.changedNanoseconds
+            && max(after.modifiedNanoseconds, after.changedNanoseconds) < readStarted - racyWindow
+    }
+
+    /// Warns when a registry blob's content does not hash to the digest in its name (corrupt in the store).
+    private func checkBlobDigest(_ entry: CatalogEntry, relative: String, root: Directory, isRegistry: Bool, session: inout Session) {
+        guard isRegistry, let hex = Self.blobHex(relative), hex != entry.sha256 else { return }
+        session.warnings.append("\(root.path(of: relative)): blob content does not match its digest (sha256:\(entry.sha256 ?? "")): "
+            + "corrupt in the store; it is backed up as found, but 'restore' and 'verify' will refuse it")
     }
 
     /// gzip, zstd, xz or bzip2 magic bytes.
@@ -286,6 +364,17 @@ public struct BackupWriter {
         guard let names = try? destination.directory.entries() else { return }
         for entry in names where entry.name.hasPrefix(BackupDirectory.temporaryPrefix) && entry.name.hasSuffix(".tmp") {
             _ = try? destination.directory.removeFile(entry.name)
+        }
+        // An archive renamed into place whose catalog was never written: a run that died at the very end.
+        let catalogs = Set(names.map(\.name).filter { $0.hasSuffix(BackupDirectory.catalogSuffix) })
+        for entry in names where ArchiveCodec.of(fileName: entry.name) != nil {
+            guard let dash = entry.name.firstIndex(of: "-") else { continue }
+            let id = String(entry.name[..<dash])
+            let rest = entry.name[entry.name.index(after: dash)...]
+            guard Self.parseID(id) != nil, rest.hasPrefix("full.tar.") || rest.hasPrefix("incr.tar.") else { continue }  // not ours
+            if !catalogs.contains(id + BackupDirectory.catalogSuffix) {
+                _ = try? destination.directory.removeFile(entry.name)
+            }
         }
     }
 

@@ -40,6 +40,30 @@ public struct CatalogHeader: Codable, Sendable, Equatable {
     /// Compressed size of the archive.
     public var archiveBytes: Int64
 
+    private enum CodingKeys: String, CodingKey {
+        case format, id, kind, parent, created, compression, archive, sources, entries, filesStored, bytesStored,
+             filesSkipped, totalBytes, archiveBytes
+    }
+
+    /// Encodes every field, `parent` as `null` for full backups.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(format, forKey: .format)
+        try c.encode(id, forKey: .id)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(parent, forKey: .parent)
+        try c.encode(created, forKey: .created)
+        try c.encode(compression, forKey: .compression)
+        try c.encode(archive, forKey: .archive)
+        try c.encode(sources, forKey: .sources)
+        try c.encode(entries, forKey: .entries)
+        try c.encode(filesStored, forKey: .filesStored)
+        try c.encode(bytesStored, forKey: .bytesStored)
+        try c.encode(filesSkipped, forKey: .filesSkipped)
+        try c.encode(totalBytes, forKey: .totalBytes)
+        try c.encode(archiveBytes, forKey: .archiveBytes)
+    }
+
     public init(id: String, kind: String, parent: String?, created: String, compression: String, archive: String,
                 sources: [Source], entries: Int = 0, filesStored: Int = 0, bytesStored: Int64 = 0, filesSkipped: Int = 0,
                 totalBytes: Int64 = 0, archiveBytes: Int64 = 0) {

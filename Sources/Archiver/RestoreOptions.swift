@@ -8,6 +8,9 @@ public struct RestoreOptions: Sendable {
     public var target: String
     /// `NAME` or `NAME/SUBPATH` selections; empty restores everything.
     public var selections: [String] = []
+    /// Restore symlinks whose target lies outside their source (refused by default). Nothing is
+    /// ever written through a symlink either way.
+    public var allowExternalSymlinks = false
 
     public init(from: String, at: String?, target: String) {
         self.from = from

@@ -13,7 +13,7 @@ public struct Restorer {
     public func run(clock: () -> Int64) throws(BackupError) -> RestoreReport {
         let started = clock()
         let source = try BackupDirectory(path: options.from, create: false)
-        let lock = try source.lock()
+        let lock = try source.lock(shared: true)
         defer { withExtendedLifetime(lock) {} }
         let chain = try source.chain(to: options.at)
         let final = try source.catalog(id: chain.last!.id)
@@ -33,10 +33,11 @@ public struct Restorer {
                 }
                 if let hex = BackupWriter.blobHex(entry.path.split(separator: "/", maxSplits: 1).dropFirst().joined()),
                    hex != digest {
-                    throw BackupError.contentMismatch(path: entry.path, expected: hex, archive: archive)
+                    throw BackupError.corruptWhenBackedUp(path: entry.path, recorded: digest)
                 }
                 files[entry.path] = entry
-            case "l": try EntryPolicy.checkSymlink(entry.path, target: entry.target ?? "")
+            case "l":
+                if !options.allowExternalSymlinks { try EntryPolicy.checkSymlink(entry.path, target: entry.target ?? "") }
             case "d": break
             default: throw BackupError.unsafeEntry(path: entry.path, reason: "unknown type '\(entry.type)'")
             }

@@ -13,9 +13,8 @@ public enum TarFormat {
         }
         if entry.size >= 0o77777777777 { records.append(("size", String(entry.size))) }
         let seconds = floorDivide(entry.modified, 1_000_000_000)
-        let nanos = entry.modified - seconds * 1_000_000_000
-        if nanos != 0 || seconds < 0 || seconds >= 0o77777777777 {
-            records.append(("mtime", formatPaxTime(seconds: seconds, nanos: nanos)))
+        if entry.modified % 1_000_000_000 != 0 || seconds < 0 || seconds >= 0o77777777777 {
+            records.append(("mtime", formatPaxTime(entry.modified)))
         }
         if entry.uid > 0o7777777 { records.append(("uid", String(entry.uid))) }
         if entry.gid > 0o7777777 { records.append(("gid", String(entry.gid))) }
@@ -83,12 +82,16 @@ public enum TarFormat {
         return body
     }
 
-    static func formatPaxTime(seconds: Int64, nanos: Int64) -> String {
-        if nanos == 0 { return String(seconds) }
+    /// A pax time: sign, whole seconds toward zero, and a fraction (`-0.5` is half a second before 1970).
+    static func formatPaxTime(_ nanoseconds: Int64) -> String {
+        let sign = nanoseconds < 0 ? "-" : ""
+        let magnitude = nanoseconds.magnitude
+        let seconds = magnitude / 1_000_000_000, nanos = magnitude % 1_000_000_000
+        if nanos == 0 { return sign + String(seconds) }
         var fraction = String(nanos)
         fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
         while fraction.hasSuffix("0") { fraction.removeLast() }
-        return "\(seconds).\(fraction)"
+        return "\(sign)\(seconds).\(fraction)"
     }
 
     static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {

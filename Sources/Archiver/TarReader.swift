@@ -183,7 +183,7 @@ public struct TarReader {
             let digits = parts[1].prefix(9)
             guard let value = Int64(digits) else { return nil }
             nanos = value * Int64(pow10(9 - digits.count))
-            if seconds < 0 || parts[0].hasPrefix("-") { nanos = -nanos }
+            if parts[0].hasPrefix("-") { nanos = -nanos }
         }
         return seconds * 1_000_000_000 + nanos
     }

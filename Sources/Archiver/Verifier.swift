@@ -22,9 +22,11 @@ public struct Verifier {
         public var files: Int = 0
         public var bytes: Int64 = 0
         public var problems: [String] = []
+        /// Not damage, but worth knowing: symlinks that `restore` refuses without `--allow-external-symlinks`.
+        public var warnings: [String] = []
         public var ok: Bool { problems.isEmpty }
 
-        enum CodingKeys: String, CodingKey { case id, chain, archives, files, bytes, problems, ok }
+        enum CodingKeys: String, CodingKey { case id, chain, archives, files, bytes, problems, warnings, ok }
 
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -34,12 +36,15 @@ public struct Verifier {
             try c.encode(files, forKey: .files)
             try c.encode(bytes, forKey: .bytes)
             try c.encode(problems, forKey: .problems)
+            try c.encode(warnings, forKey: .warnings)
             try c.encode(ok, forKey: .ok)
         }
     }
 
     public func run() throws(BackupError) -> Report {
         let source = try BackupDirectory(path: from, create: false)
+        let lock = try source.lock(shared: true)
+        defer { withExtendedLifetime(lock) {} }
         let chain = try source.chain(to: at)
         var report = Report(id: chain.last!.id, chain: chain.map(\.id))
         for member in chain {
@@ -49,6 +54,9 @@ public struct Verifier {
             for entry in catalog.entries where entry.isFile && entry.archive == member.id { expected[entry.path] = entry }
             for entry in catalog.entries {
                 do { try EntryPolicy.checkPath(entry.path, roots: roots) } catch { report.problems.append("\(member.id): catalog: \(error)") }
+                if entry.isSymlink, member.id == chain.last?.id {
+                    do { try EntryPolicy.checkSymlink(entry.path, target: entry.target ?? "") } catch { report.warnings.append("\(error)") }
+                }
                 if entry.isFile, let hex = BackupWriter.blobHex(entry.path.split(separator: "/", maxSplits: 1).dropFirst().joined()),
                    entry.sha256 != hex {
                     report.problems.append("\(member.id): \(entry.path): catalog digest \(entry.sha256 ?? "none") does not match the blob's name")

@@ -14,12 +14,12 @@ public struct FilesystemBackend: StoreBackend {
 
     public var location: String { storeRoot.path }
 
-    /// Opens a store root; fails if it is missing, not a directory, or a symlink.
+    /// Opens a store root (a symlink in the path the operator gives is followed; none below it is).
     public init(root path: String) throws(StoreError) {
         do {
             storeRoot = try Directory.open(path)
         } catch {
-            throw .access(path: path, reason: error.reason + (error.code == 40 ? " (the store root is a symlink; pass its target)" : ""))
+            throw .access(path: path, reason: error.reason)
         }
     }
 

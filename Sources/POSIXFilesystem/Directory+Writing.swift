@@ -70,14 +70,13 @@ extension Directory {
         guard fsync(descriptor) == 0 else { throw POSIXError("fsync", path: path) }
     }
 
-    /// Creates `path` and any missing parents (like `mkdir -p`), refusing symlinks on the way.
+    /// Creates an operator-given `path` and any missing parents, like `mkdir -p` (symlinks in
+    /// the operator's own path are followed).
     public static func makeDirectories(_ path: String, mode: UInt32) throws(POSIXError) {
-        var current = try Directory.open(path.hasPrefix("/") ? "/" : ".")
-        for component in path.split(separator: "/") where component != "." {
-            let name = String(component)
-            _ = try current.createDirectory(name, mode: mode)
-            guard let next = try current.openDirectory(name) else { throw POSIXError("mkdir", path: path, code: ENOENT) }
-            current = next
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+            if mkdir(prefix, mode_t(mode)) != 0 && errno != EEXIST { throw POSIXError("mkdir", path: prefix) }
         }
     }
 

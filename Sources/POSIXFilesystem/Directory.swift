@@ -19,9 +19,11 @@ public final class Directory: Sendable {
 
     deinit { close(descriptor) }
 
-    /// Opens an absolute or working-directory-relative path; its last component must not be a symlink.
+    /// Opens an absolute or working-directory-relative path given by the operator. Symlinks in
+    /// that path are followed (`/backups -> /mnt/disk` is the operator's choice); everything
+    /// opened *below* the returned directory is held to the no-symlink rule.
     public static func open(_ path: String) throws(POSIXError) -> Directory {
-        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw POSIXError("open", path: path) }
         return Directory(descriptor: fd, path: path)
     }
@@ -153,7 +155,16 @@ public final class Directory: Sendable {
     /// Takes an exclusive advisory lock (`flock`) on this directory without waiting;
     /// `false` if another process holds it. The lock lasts as long as this object.
     public func tryLockExclusive() throws(POSIXError) -> Bool {
-        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+        try tryLock(LOCK_EX)
+    }
+
+    /// Takes a shared advisory lock (readers together, never beside an exclusive holder).
+    public func tryLockShared() throws(POSIXError) -> Bool {
+        try tryLock(LOCK_SH)
+    }
+
+    private func tryLock(_ kind: Int32) throws(POSIXError) -> Bool {
+        if flock(descriptor, kind | LOCK_NB) != 0 {
             if errno == EWOULDBLOCK { return false }
             throw POSIXError("flock", path: path)
         }

@@ -5,6 +5,13 @@ public enum POSIXProcess {
     /// Whether the process runs as root (and may set file ownership).
     public static var isRoot: Bool { geteuid() == 0 }
 
+    /// Sleeps for at least `nanoseconds`.
+    public static func sleep(nanoseconds: Int64) {
+        var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+
     /// Nanoseconds since the epoch.
     public static var wallClockNanoseconds: Int64 {
         var ts = timespec()

@@ -62,7 +62,9 @@ enum BackupCommands {
             json = arguments.flag("--json")
             guard let from = try arguments.option("--from") else { throw Arguments.UsageError(description: "--from DEST is required") }
             guard let target = try arguments.option("--to") else { throw Arguments.UsageError(description: "--to DIR is required") }
+            let allowExternal = arguments.flag("--allow-external-symlinks")
             options = RestoreOptions(from: from, at: try arguments.option("--at"), target: target)
+            options.allowExternalSymlinks = allowExternal
             options.selections = try arguments.positionals()
         } catch {
             return usage("restore", error)
@@ -133,6 +135,7 @@ enum BackupCommands {
                 Terminal.out("regkeeper verify: backup \(report.id), \(report.archives) archives, \(report.files) files "
                     + "(\(ByteCountText.format(report.bytes))) checked: \(report.ok ? "OK" : "\(report.problems.count) problems")\n")
                 for problem in report.problems { Terminal.out("  problem: \(problem)\n") }
+                for warning in report.warnings { Terminal.out("  warning: \(warning)\n") }
             }
             return report.ok ? .success : .failure
         } catch {

@@ -101,7 +101,7 @@ enum Help {
         """
 
     static let restore = """
-        Usage: regkeeper restore --from DEST [--at BACKUP] --to DIR [--json] [NAME[/SUBPATH]...]
+        Usage: regkeeper restore --from DEST [--at BACKUP] --to DIR [--allow-external-symlinks] [--json] [NAME[/SUBPATH]...]
 
         Replays the backup chain (the full backup, then incrementals up to --at, default the newest)
         into DIR/NAME. Every file is checked against the SHA-256 recorded at backup time (registry
@@ -109,7 +109,9 @@ enum Help {
         directory inside DIR and renamed into place only when all of it checked out, so a damaged,
         truncated or missing archive fails the restore before DIR/NAME is touched. DIR/NAME must
         not exist or be empty. Modes, mtimes and symlinks are restored, ownership when run as root.
-        Entries with absolute paths, '..', symlinks leading outside the target, or devices are refused.
+        Entries with absolute paths, '..', symlinks leading outside the target, or devices are refused;
+        --allow-external-symlinks restores symlinks that point outside their source as they are
+        (regkeeper never writes through a symlink; 'backup' warns about such links).
 
           regkeeper restore --from /backups --to /srv/restore                 everything, newest
           regkeeper restore --from /backups --at 20261204T030000Z --to /tmp/r registry/docker

@@ -50,12 +50,29 @@ import Testing
         #expect(result.errors.contains { $0.path.hasSuffix("tags/v1/current/link") })
     }
 
-    @Test func aStoreRootThatIsASymlinkIsRefused() throws {
+    @Test func aStoreRootGivenThroughASymlinkIsUsed() throws {
+        // `/var/lib/registry -> /mnt/disk/registry` is the operator's choice.
         let store = try HandmadeStore()
+        let garbage = try store.blob("orphan")
         let alias = store.outside.appendingPathComponent("alias")
         try FileManager.default.createDirectory(at: store.outside, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: alias, withDestinationURL: store.root)
-        #expect(throws: StoreError.self) { try FilesystemBackend(root: alias.path) }
+        var options = CollectionOptions()
+        options.minimumAge = 0
+        let result = try GarbageCollector(backend: try FilesystemBackend(root: alias.path), options: options).run(now: Int64(Date().timeIntervalSince1970 * 1e9))
+        #expect(result.swept)
+        #expect(!store.hasBlob(garbage))
+    }
+
+    @Test func aSymlinkBetweenTheRootAndTheStoreIsNotFollowed() throws {
+        let store = try HandmadeStore()
+        let real = store.outside.appendingPathComponent("docker")
+        try FileManager.default.createDirectory(at: store.outside, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(at: store.root.appendingPathComponent("docker"), to: real)
+        try FileManager.default.createSymbolicLink(at: store.root.appendingPathComponent("docker"), withDestinationURL: real)
+        let backend = try FilesystemBackend(root: store.root.path)
+        #expect(throws: StoreError.self) { try GarbageCollector(backend: backend, options: CollectionOptions()).run(now: 0) }
+        #expect(FileManager.default.fileExists(atPath: real.appendingPathComponent("registry/v2/blobs").path))
     }
 
     @Test func aSecondRunOnTheSameStoreIsLockedOut() throws {
