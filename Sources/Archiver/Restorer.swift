@@ -10,6 +10,9 @@ public struct Restorer {
 
     public init(options: RestoreOptions) { self.options = options }
 
+    /// Files up to this size are collected whole and verified and written by parallel workers.
+    static let wholeFileLimit: Int64 = 16 << 20
+
     public func run(clock: () -> Int64) throws(BackupError) -> RestoreReport {
         let started = clock()
         let source = try BackupDirectory(path: options.from, create: false)
@@ -83,55 +86,72 @@ public struct Restorer {
             }
 
             // File contents, archive by archive, oldest first; each verified against its digest.
-            var done = Set<String>()
+            // Files up to `wholeFileLimit` are hashed and written by parallel workers; larger ones
+            // are streamed to disk here while being hashed.
+            let writer = VerifiedFileWriter(jobs: POSIXProcess.processorCount, setOwner: asRoot)
             let hasher = SHA256()
             for member in chain where files.values.contains(where: { $0.archive == member.id }) {
                 let reader = try source.openArchive(member)
-                var current: (entry: CatalogEntry, file: FileDescriptor, directory: Directory, temporary: String)?
+                var whole: (entry: CatalogEntry, directory: Directory, name: String, content: [UInt8])?
+                var streamed: (entry: CatalogEntry, file: FileDescriptor, directory: Directory, temporary: String)?
                 do {
                     try reader.readTar { event in
                         switch event {
                         case .entry(let tarEntry):
                             try EntryPolicy.checkPath(tarEntry.path, roots: roots)
                             guard tarEntry.kind == .file, let entry = files[tarEntry.path], entry.archive == member.id,
-                                  !done.contains(tarEntry.path), tarEntry.size == entry.size else { return }
+                                  !writer.isDone(tarEntry.path), tarEntry.size == entry.size else { return }
                             let (parent, name) = split(tarEntry.path)
                             guard let directory = try staging.openDirectory(parent) else { return }
-                            let temporary = ".\(name).part"
-                            _ = try? directory.removeFile(temporary)
-                            current = (entry, try directory.createFile(temporary, mode: 0o600), directory, temporary)
-                            hasher.reset()
-                        case .data(let bytes):
-                            guard let open = current else { return }
-                            hasher.update(bytes)
-                            try open.file.write(bytes)
-                        case .endOfEntry:
-                            guard let open = current else { return }
-                            current = nil
-                            let digest = Digest(bytes: hasher.finalize())!.hex
-                            guard digest == open.entry.sha256 else {
-                                // A copy that changed while it was read; a later copy may be the good one.
-                                try open.directory.removeFile(open.temporary)
-                                return
+                            if entry.size <= Self.wholeFileLimit {
+                                var content: [UInt8] = []
+                                content.reserveCapacity(Int(entry.size))
+                                whole = (entry, directory, name, content)
+                            } else {
+                                let temporary = ".\(name).part"
+                                _ = try? directory.removeFile(temporary)
+                                streamed = (entry, try directory.createFile(temporary, mode: 0o600), directory, temporary)
+                                hasher.reset()
                             }
-                            if asRoot { try open.file.setOwner(uid: open.entry.uid, gid: open.entry.gid) }
-                            try open.file.setMode(open.entry.mode)
-                            try open.file.setModified(open.entry.mtime)
-                            try open.directory.rename(open.temporary, to: split(open.entry.path).1, in: open.directory)
-                            done.insert(open.entry.path)
-                            report.files += 1
-                            report.bytes += open.entry.size
+                        case .data(let bytes):
+                            if whole != nil {
+                                whole!.content.append(contentsOf: bytes)
+                            } else if let open = streamed {
+                                hasher.update(bytes)
+                                try open.file.write(bytes)
+                            }
+                        case .endOfEntry:
+                            if let file = whole {
+                                whole = nil
+                                writer.submit(file.entry, content: file.content, into: file.directory, name: file.name)
+                            } else if let open = streamed {
+                                streamed = nil
+                                guard Digest(bytes: hasher.finalize())!.hex == open.entry.sha256 else {
+                                    // A copy that changed while it was read; a later copy may be the good one.
+                                    try open.directory.removeFile(open.temporary)
+                                    return
+                                }
+                                try writer.finish(open.file, open.entry)
+                                try open.directory.rename(open.temporary, to: split(open.entry.path).1, in: open.directory)
+                                writer.recordDone(open.entry)
+                            }
                         }
                     }
+                    let totals = try writer.drain()
+                    report.files = totals.files
+                    report.bytes = totals.bytes
                 } catch let error as BackupError {
+                    _ = try? writer.drain()
                     throw error
                 } catch let error as POSIXError {
+                    _ = try? writer.drain()
                     throw BackupError.io(path: error.path, reason: error.reason)
                 } catch {
+                    _ = try? writer.drain()
                     throw BackupError.damagedArchive(path: reader.file.path, reason: "\(error)")
                 }
             }
-            if let missing = files.values.filter({ !done.contains($0.path) }).min(by: { $0.path < $1.path }) {
+            if let missing = files.values.filter({ !writer.isDone($0.path) }).min(by: { $0.path < $1.path }) {
                 throw BackupError.missingContent(path: missing.path, archive: missing.archive ?? "?")
             }
 
