@@ -69,8 +69,9 @@ public struct CollectionReport: Encodable, Sendable {
         }
         deletedBlobs = upTo(2, plan.blobs).map { BlobEntry(digest: $0.digest.description, size: $0.size) }
         removedRepositories = upTo(3, plan.repositories)
-        removedEmptyDirectories = upTo(3, Array(repeating: (), count: plan.emptyRevisionDirectories.count
-            + plan.emptyTagIndexDirectories.count + plan.emptyLayerLinkDirectories.count + plan.emptyBlobDirectories.count)).count
+        let emptyDirectories = plan.emptyRevisionDirectories.count + plan.emptyTagIndexDirectories.count
+            + plan.emptyLayerLinkDirectories.count + plan.emptyBlobDirectories.count
+        removedEmptyDirectories = listed && phases > 3 ? emptyDirectories : 0
         reclaimedBytes = deletedBlobs.reduce(0) { $0 + $1.size } + deletedUploads.reduce(0) { $0 + $1.size }
         statistics = Statistics(repositories: plan.repositoryCount, manifests: plan.manifestCount, tags: plan.tagCount,
                                 blobs: plan.blobCount, blobBytes: plan.blobBytes, markedBlobs: plan.markedBlobCount,

@@ -8,8 +8,8 @@ enum SummaryText {
         let s = report.statistics
         let mode = options.deleteUntagged ? " --delete-untagged" : ""
         out += "regkeeper gc\(mode): \(report.root)\(options.dryRun ? " (dry run: nothing deleted)" : "")\n"
-        out += "  scanned   \(s.repositories) repositories, \(s.manifests) manifests, \(s.tags) tags, "
-            + "\(s.blobs) blobs (\(ByteCountText.format(s.blobBytes)))\n"
+        out += "  scanned   \(count(s.repositories, "repository", "repositories")), \(count(s.manifests, "manifest")), "
+            + "\(count(s.tags, "tag")), \(count(s.blobs, "blob")) (\(ByteCountText.format(s.blobBytes)))\n"
         out += "  marked    \(s.markedBlobs) blobs in use"
             + (s.youngBlobsKept > 0 ? ", \(s.youngBlobsKept) unreferenced but younger than --min-age kept" : "") + "\n"
         if !result.errors.isEmpty {
@@ -18,11 +18,11 @@ enum SummaryText {
             out += "Fix or remove what is listed, then run again (use --dry-run to check).\n"
         } else {
             let verb = options.dryRun ? "would delete" : (report.completed ? "deleted" : "deleted (partly)")
-            out += "  \(verb) \(report.deletedBlobs.count) blobs (\(ByteCountText.format(report.deletedBlobs.reduce(0) { $0 + $1.size }))), "
-                + "\(report.deletedManifests.count) manifests, \(report.deletedTagIndexEntries.count) tag-history entries, "
-                + "\(report.deletedLayerLinks.count) layer links, \(report.deletedUploads.count) uploads"
-                + (report.removedRepositories.isEmpty ? "" : ", \(report.removedRepositories.count) repositories")
-                + (report.removedEmptyDirectories == 0 ? "" : ", \(report.removedEmptyDirectories) empty directories") + "\n"
+            out += "  \(verb) \(count(report.deletedBlobs.count, "blob")) (\(ByteCountText.format(report.deletedBlobs.reduce(0) { $0 + $1.size }))), "
+                + "\(count(report.deletedManifests.count, "manifest")), \(count(report.deletedTagIndexEntries.count, "tag-history entry", "tag-history entries")), "
+                + "\(count(report.deletedLayerLinks.count, "layer link")), \(count(report.deletedUploads.count, "upload"))"
+                + (report.removedRepositories.isEmpty ? "" : ", \(count(report.removedRepositories.count, "repository", "repositories"))")
+                + (report.removedEmptyDirectories == 0 ? "" : ", \(count(report.removedEmptyDirectories, "empty directory", "empty directories"))") + "\n"
             out += "  \(options.dryRun ? "would reclaim" : "reclaimed") \(ByteCountText.format(report.reclaimedBytes))"
                 + " in \(DurationText.format3(report.durationSeconds))s\n"
         }
@@ -42,6 +42,11 @@ enum SummaryText {
                 + "keep answering that deleted blobs exist and re-pushed images will be broken.\n"
         }
         return out
+    }
+
+    /// `1 blob`, `3 blobs`.
+    static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
     }
 
     private static func breakdown(_ report: CollectionReport) -> String {
