@@ -1,3 +1,5 @@
+import RegistryStore
+
 /// How a collection runs: what it may delete and how carefully.
 public struct CollectionOptions: Sendable {
     /// Keep only revisions reachable from a tag (through index children and referrers).
@@ -12,6 +14,9 @@ public struct CollectionOptions: Sendable {
     public var removeEmptyRepositories = false
     /// Worker threads for scanning, reading manifests and sweeping.
     public var jobs = 1
+    /// With `deleteUntagged`, only these revisions (by repository) may be deleted; every other
+    /// revision stays a root. `prune-tags` uses it to free exactly what its removed tags held.
+    public var untaggedScope: [String: Set<Digest>]?
     /// Re-scan repositories between mark and sweep, and mark what appeared (skipped in dry runs).
     public var rescanBeforeSweep = true
 

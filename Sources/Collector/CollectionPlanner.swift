@@ -139,8 +139,11 @@ public struct CollectionPlanner: Sendable {
     /// what tags (and young revisions) reach through index children and referrers.
     func reachableManifests(in repository: RepositoryRecord, manifests: [Digest: ManifestLoad]) -> Set<Digest> {
         var roots: [Digest] = repository.tags.compactMap(\.current)
+        let scope = options.untaggedScope.map { $0[repository.name] ?? [] }
         for revision in repository.revisions where revision.isLinked {
-            if !options.deleteUntagged || isYoung(revision.modified) { roots.append(revision.digest) }
+            if !options.deleteUntagged || isYoung(revision.modified) || scope.map({ !$0.contains(revision.digest) }) == true {
+                roots.append(revision.digest)
+            }
         }
         // Referrers by subject, so a kept manifest pulls its signatures, SBOMs and attestations along.
         var referrers: [Digest: [Digest]] = [:]

@@ -7,6 +7,7 @@ enum Help {
 
         Commands:
           gc        Garbage-collect the registry's storage (mark from manifests, sweep the rest)
+          prune-tags  Remove tags by retention rules, then collect what they held
           backup    Write a compressed, incremental backup of the registry store and other directories
           restore   Restore a backup (verified) into a directory
           backups   List the backups in a backup directory
@@ -70,6 +71,44 @@ enum Help {
 
         Exit status: 0 done, 1 failed (store unreadable, locked, or a deletion failed),
         2 usage error, 3 the mark met errors and nothing was deleted.
+
+        """
+
+    static let pruneTags = """
+        Usage: regkeeper prune-tags [RULE OPTIONS | --policy FILE] [--prune-orphan-signatures]
+                                    [--dry-run] [--no-gc] [--min-age D] [--json] [CONFIG.yml | ROOT]
+
+        Removes tags the way the registry's own tag DELETE does (the whole _manifests/tags/TAG
+        directory, as in registry 3.x), then runs a collection that frees exactly what those tags
+        alone held: their manifests (and index children and referrers) unless another tag still
+        reaches them, and blobs nothing else references. Other untagged manifests are left alone.
+
+        One rule from options (for repositories matching --repo, default every repository):
+          --repo GLOB           repositories the rule governs, e.g. 'ci/*' ('*' also matches '/')
+          --keep-last N         keep the N most recently pushed tags (push time: mtime of the tag's current/link)
+          --keep-within D       keep tags pushed within D (e.g. 30d)
+          --keep-tag REGEX      always keep matching tags (repeatable), e.g. '^v\\d+' 'latest'
+          --match REGEX         only matching tags are candidates, e.g. '^(build|pr)-'
+        At least one of --keep-last and --keep-within is required: a rule never removes every tag.
+
+        Several rules from a file (--policy FILE); the first rule whose glob matches a repository governs it:
+          {"rules": [
+            {"repository": "ci/*", "keepLast": 20, "keepWithin": "14d", "keepTags": ["^v\\\\d+", "^latest$"]},
+            {"repository": "*", "keepLast": 50, "match": "^pr-"}
+          ]}
+
+          --prune-orphan-signatures  also remove cosign tags sha256-<hex>.sig/.att/.sbom whose image is gone
+          --dry-run, -n         list what would go and how many bytes would be freed; delete nothing
+          --no-gc               remove the tags only (blobs are freed by a later 'regkeeper gc -m')
+          --min-age D           grace period of the collection (default 1h)
+          --json                one JSON object: removedTags [{repository, tag, digest, pushedAt}],
+                                collection (as gc --json), reclaimedBytes, warnings, errors
+
+        Examples:
+          regkeeper prune-tags --repo 'ci/*' --keep-last 20 --keep-tag '^v\\d+' --dry-run
+          regkeeper prune-tags --policy /etc/regkeeper/retention.json /etc/docker/registry/config.yml
+
+        Exit status: 0 done, 1 failed, 2 usage error, 3 the store has problems and nothing was removed.
 
         """
 
@@ -145,6 +184,9 @@ enum Help {
             return .success
         case "gc"?, "garbage-collect"?:
             Terminal.out(gc)
+            return .success
+        case "prune-tags"?:
+            Terminal.out(pruneTags)
             return .success
         case "backup"?:
             Terminal.out(backup)
