@@ -29,10 +29,12 @@ let package = Package(
         // Garbage collection: mark, plan, sweep.
         .target(name: "Collector", dependencies: ["RegistryStore"]),
 
+        // Looking at a store: check (fsck) and du.
+        .target(name: "Inspection", dependencies: ["RegistryStore", "Hashing"]),
         // Backups: pax tar streams, compressed, with catalogs and chains.
         .target(name: "Archiver", dependencies: ["RegistryStore", "FilesystemStore", "Collector", "Compression", "Hashing", "POSIXFilesystem"]),
 
-        .executableTarget(name: "regkeeper", dependencies: ["Archiver", "Collector", "FilesystemStore", "RegistryStore"]),
+        .executableTarget(name: "regkeeper", dependencies: ["Archiver", "Collector", "FilesystemStore", "Inspection", "RegistryStore"]),
 
         .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "Hashing"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression"]),

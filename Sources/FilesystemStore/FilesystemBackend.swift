@@ -69,6 +69,26 @@ public struct FilesystemBackend: StoreBackend {
         }
     }
 
+    public func readStream(_ relativePath: String, in parent: Directory,
+                           _ body: (UnsafeRawBufferPointer) -> Void) throws(StoreError) -> Bool {
+        let opened: FileDescriptor?
+        do { opened = try parent.openFile(relativePath) } catch { throw StoreError(error) }
+        guard let file = opened else { return false }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            var failure: POSIXError?
+            let n = buffer.withUnsafeMutableBytes { raw -> Int in
+                do throws(POSIXError) { return try file.read(into: raw) } catch {
+                    failure = error
+                    return 0
+                }
+            }
+            if let failure { throw StoreError(failure) }
+            if n == 0 { return true }
+            buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+    }
+
     public func removeFile(_ relativePath: String, in parent: Directory) throws(StoreError) -> Bool {
         let (directory, name) = try split(relativePath, in: parent)
         guard let directory else { return false }

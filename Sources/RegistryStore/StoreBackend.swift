@@ -28,6 +28,10 @@ public protocol StoreBackend: Sendable {
     /// Reads at most `limit` bytes of a regular file below `parent`; `nil` if absent.
     func read(_ relativePath: String, in parent: Directory, limit: Int) throws(StoreError) -> StoreFile?
 
+    /// Streams a regular file below `parent` in chunks to `body`; `false` if it is absent.
+    func readStream(_ relativePath: String, in parent: Directory,
+                    _ body: (UnsafeRawBufferPointer) -> Void) throws(StoreError) -> Bool
+
     /// Removes a file (or a symlink itself); `false` if it was already gone.
     func removeFile(_ relativePath: String, in parent: Directory) throws(StoreError) -> Bool
 

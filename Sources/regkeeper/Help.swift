@@ -7,6 +7,7 @@ enum Help {
 
         Commands:
           gc        Garbage-collect the registry's storage (mark from manifests, sweep the rest)
+          check     Check the store for broken tags, dangling links, bad link files, corrupt blobs
           prune-tags  Remove tags by retention rules, then collect what they held
           backup    Write a compressed, incremental backup of the registry store and other directories
           restore   Restore a backup (verified) into a directory
@@ -71,6 +72,22 @@ enum Help {
 
         Exit status: 0 done, 1 failed (store unreadable, locked, or a deletion failed),
         2 usage error, 3 the mark met errors and nothing was deleted.
+
+        """
+
+    static let check = """
+        Usage: regkeeper check [--verify-blobs] [--repair] [--json] [CONFIG.yml | ROOT]
+
+        A store fsck. Reports tags that cannot be pulled (their manifest, a child, a config or a
+        layer is missing), revisions and layer links pointing at missing blobs, bad link files,
+        unreadable manifests, stray files, and *.tmp leftovers of interrupted writes.
+
+          --verify-blobs        hash every blob (SHA-256, in parallel) and compare it with its name
+          --repair              remove dangling layer and revision links and bad link files; never data
+          --json                one JSON object: ok, counts per kind, findings [{kind, path, message, repaired}]
+          --jobs N              worker threads (default: the number of cores)
+
+        Exit status: 0 no problems (or all repaired), 1 failed to run, 2 usage error, 3 problems found.
 
         """
 
@@ -184,6 +201,9 @@ enum Help {
             return .success
         case "gc"?, "garbage-collect"?:
             Terminal.out(gc)
+            return .success
+        case "check"?:
+            Terminal.out(check)
             return .success
         case "prune-tags"?:
             Terminal.out(pruneTags)
