@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "Hashing"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression"]),
         .testTarget(name: "ArchiverTests", dependencies: ["Archiver"]),
+        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "FilesystemStore", "RegistryStore", "Hashing"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "FilesystemStore", "RegistryStore", "Hashing", "POSIXFilesystem"]),
 
         // The real-registry harness (docker-registry, skopeo) and the `regkeeper gc` integration tests.
