@@ -15,12 +15,7 @@ public struct CollectionPlanner: Sendable {
 
     /// Digests whose manifests the plan needs: every linked revision and every tag's current target.
     public static func manifestRoots(_ repositories: [RepositoryRecord]) -> Set<Digest> {
-        var roots = Set<Digest>()
-        for repository in repositories {
-            for revision in repository.revisions where revision.isLinked { roots.insert(revision.digest) }
-            for tag in repository.tags { if let current = tag.current { roots.insert(current) } }
-        }
-        return roots
+        ManifestGraph.roots(of: repositories)
     }
 
     /// Whether something modified at `modified` is inside the grace period.
@@ -146,22 +141,9 @@ public struct CollectionPlanner: Sendable {
             }
         }
         // Referrers by subject, so a kept manifest pulls its signatures, SBOMs and attestations along.
-        var referrers: [Digest: [Digest]] = [:]
-        for revision in repository.revisions where revision.isLinked {
-            if case .loaded(let manifest)? = manifests[revision.digest], let subject = manifest.subject {
-                referrers[subject.digest, default: []].append(revision.digest)
-            }
-        }
-        var reachable = Set<Digest>()
-        var queue = roots
-        while let digest = queue.popLast() {
-            guard reachable.insert(digest).inserted else { continue }
-            if case .loaded(let manifest)? = manifests[digest] {
-                for child in manifest.children { queue.append(child.digest) }
-            }
-            queue.append(contentsOf: referrers[digest] ?? [])
-        }
-        return reachable
+        let graph = ManifestGraph(manifests: manifests)
+        let referrers = graph.referrers(among: repository.revisions.filter(\.isLinked).map(\.digest))
+        return graph.reachable(from: roots, referrers: referrers)
     }
 
     /// Errors for manifests that could not be read or parsed; warnings for missing ones.

@@ -29,7 +29,7 @@ public struct StoreChecker<Backend: StoreBackend>: Sendable {
         let (repositories, repositoryProblems) = scanner.scanRepositories(root: root)
         let (blobs, blobProblems) = scanner.scanBlobs(root: root)
         let loader = ManifestLoader(backend: backend, root: root, jobs: options.jobs)
-        let manifests = loader.loadClosure(Self.roots(repositories), into: [:])
+        let manifests = loader.loadClosure(ManifestGraph.roots(of: repositories), into: [:])
         var result = Result()
         result.repositories = repositories.count
         result.tags = repositories.reduce(0) { $0 + $1.tags.count }
@@ -90,16 +90,6 @@ public struct StoreChecker<Backend: StoreBackend>: Sendable {
         if options.repair { repair(&result.findings, root: root) }
         result.findings.sort { ($0.kind.rawValue, $0.path) < ($1.kind.rawValue, $1.path) }
         return result
-    }
-
-    /// Every manifest the check reads: revisions and tag targets (children follow).
-    static func roots(_ repositories: [RepositoryRecord]) -> Set<Digest> {
-        var roots = Set<Digest>()
-        for repository in repositories {
-            for revision in repository.revisions where revision.isLinked { roots.insert(revision.digest) }
-            for tag in repository.tags { if let current = tag.current { roots.insert(current) } }
-        }
-        return roots
     }
 
     /// What a pull of `digest` would miss: the manifest, children, configs, layers (foreign layers excepted).

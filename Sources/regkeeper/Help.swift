@@ -7,6 +7,7 @@ enum Help {
 
         Commands:
           gc        Garbage-collect the registry's storage (mark from manifests, sweep the rest)
+          du        Show which repositories use the disk, and what deleting or collecting would free
           check     Check the store for broken tags, dangling links, bad link files, corrupt blobs
           prune-tags  Remove tags by retention rules, then collect what they held
           backup    Write a compressed, incremental backup of the registry store and other directories
@@ -72,6 +73,23 @@ enum Help {
 
         Exit status: 0 done, 1 failed (store unreadable, locked, or a deletion failed),
         2 usage error, 3 the mark met errors and nothing was deleted.
+
+        """
+
+    static let du = """
+        Usage: regkeeper du [--sort size|name] [--json] [--store CONFIG.yml|ROOT | --root DIR] [REPO-GLOB...]
+
+        Per repository: TOTAL (every blob its manifests need), BY TAGS (what its tags need),
+        ONLY HERE (freed if the repository were deleted), SHARED (also needed elsewhere), UNTAGGED
+        (needed only by untagged manifests: 'gc --delete-untagged' frees it), GARBAGE (linked here
+        but needed by no manifest: 'gc' frees it), UPLOADS (sessions older than 168h); then store
+        totals and the biggest tags. Sizes count each blob once per repository.
+
+          regkeeper du                          every repository, biggest first
+          regkeeper du 'ci/*' --sort name       only some
+          regkeeper du --json | jq '.totals'
+
+        Exit status: 0 done, 1 failed, 2 usage error, 3 some of the store could not be read (figures incomplete).
 
         """
 
@@ -201,6 +219,9 @@ enum Help {
             return .success
         case "gc"?, "garbage-collect"?:
             Terminal.out(gc)
+            return .success
+        case "du"?:
+            Terminal.out(du)
             return .success
         case "check"?:
             Terminal.out(check)

@@ -13,6 +13,8 @@ struct Regkeeper {
         switch command {
         case "gc", "garbage-collect":
             code = GCCommand.run(arguments)
+        case "du":
+            code = DuCommand.run(arguments)
         case "check":
             code = CheckCommand.run(arguments)
         case "prune-tags":
