@@ -9,8 +9,11 @@ enum BackupCommands {
         if arguments.flag("--help", "-h") { Terminal.out(Help.backup); return .success }
         var options: BackupOptions
         let json: Bool
+        let started = Terminal.monotonic()
+        var metricsPath: String?
         do {
             json = arguments.flag("--json")
+            metricsPath = try arguments.option("--metrics-file")
             let full = arguments.flag("--full")
             let skipUnreferenced = arguments.flag("--skip-unreferenced")
             guard let destination = try arguments.option("--to") else { throw Arguments.UsageError(description: "--to DEST is required") }
@@ -47,8 +50,18 @@ enum BackupCommands {
                     + "  archive \(ByteCountText.format(report.archiveBytes)) in \(DurationText.format3(report.durationSeconds))s\n")
                 for warning in report.warnings { Terminal.out("  warning: \(warning)\n") }
             }
+            MetricsFile.emit(metricsPath, command: "backup", code: .success, started: started) { metrics in
+                metrics.gauge("full", report.kind == "full" ? 1 : 0, help: "1 if the last backup was a full one.")
+                metrics.gauge("files_read", Double(report.filesRead), help: "Files read and stored.")
+                metrics.gauge("bytes_read", Double(report.bytesRead), help: "Bytes read and stored.")
+                metrics.gauge("files_skipped", Double(report.filesSkipped), help: "Files unchanged since the parent backup.")
+                metrics.gauge("archive_bytes", Double(report.archiveBytes), help: "Size of the archive written.")
+                metrics.gauge("entries", Double(report.entries), help: "Entries in the backup's file set.")
+                metrics.gauge("warnings", Double(report.warnings.count), help: "Warnings (files left out, corrupt blobs, external symlinks).")
+            }
             return .success
         } catch {
+            MetricsFile.emit(metricsPath, command: "backup", code: .failure, started: started)
             return failure("backup", error, json: json)
         }
     }

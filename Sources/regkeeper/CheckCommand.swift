@@ -27,7 +27,10 @@ enum CheckCommand {
         var options = CheckOptions()
         let json: Bool, quiet: Bool
         let location: StoreLocation
+        var metricsPath: String?
+        let commandStarted = Terminal.monotonic()
         do {
+            metricsPath = try arguments.option("--metrics-file")
             options.verifyBlobs = arguments.flag("--verify-blobs")
             options.repair = arguments.flag("--repair")
             json = arguments.flag("--json")
@@ -66,6 +69,7 @@ enum CheckCommand {
             withExtendedLifetime(lock) {}
         } catch {
             Terminal.error("regkeeper check: \(error)\n")
+            MetricsFile.emit(metricsPath, command: "check", code: .failure, started: commandStarted)
             return .failure
         }
         let open = result.findings.filter { !$0.repaired }
@@ -93,6 +97,16 @@ enum CheckCommand {
             }
             Terminal.out(out)
         }
-        return open.isEmpty ? .success : .markErrors
+        let code: ExitCode = open.isEmpty ? .success : .markErrors
+        MetricsFile.emit(metricsPath, command: "check", code: code, started: commandStarted) { metrics in
+            for kind in StoreFinding.Kind.allCases {
+                metrics.gauge("problems", Double(open.count { $0.kind == kind }), help: "Problems found and not repaired, by kind.",
+                              labels: ["kind": kind.rawValue])
+            }
+            metrics.gauge("repaired", Double(result.findings.count { $0.repaired }), help: "Link files removed by --repair.")
+            metrics.gauge("blobs_verified", Double(result.blobsVerified), help: "Blobs hashed by --verify-blobs.")
+            metrics.gauge("blobs", Double(result.blobs), help: "Blobs in the store.")
+        }
+        return code
     }
 }

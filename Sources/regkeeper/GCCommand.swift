@@ -14,6 +14,8 @@ enum GCCommand {
         }
         var options = CollectionOptions()
         let json: Bool, verbose: Bool, quiet: Bool
+        var metricsPath: String?
+        let started = Terminal.monotonic()
         let location: StoreLocation
         do {
             options.dryRun = arguments.flag("--dry-run", "-n")
@@ -22,6 +24,7 @@ enum GCCommand {
             json = arguments.flag("--json")
             verbose = arguments.flag("--verbose", "-v")
             quiet = arguments.flag("--quiet", "-q")
+            metricsPath = try arguments.option("--metrics-file")
             if let text = try arguments.option("--min-age") {
                 guard let value = DurationText.parse(text) else { throw Arguments.UsageError(description: "--min-age: '\(text)' is not a duration (e.g. 0, 30m, 1h, 7d)") }
                 options.minimumAge = value
@@ -51,6 +54,7 @@ enum GCCommand {
                     Terminal.out(encode(CollectionReport(failureAt: path, message: "\(error)", options: options, root: path, durationSeconds: 0)))
                 }
                 Terminal.error("regkeeper gc: \(error)\n")
+                MetricsFile.emit(metricsPath, command: "gc", code: .failure, started: started)
                 return .failure
             }
         } catch {
@@ -59,7 +63,6 @@ enum GCCommand {
         }
         options.rescanBeforeSweep = !options.dryRun
 
-        let started = Terminal.monotonic()
         let result: CollectionResult
         let backend: FilesystemBackend
         do {
@@ -77,6 +80,7 @@ enum GCCommand {
                                                      durationSeconds: Double(Terminal.monotonic() - started) / 1e9)))
             }
             Terminal.error("regkeeper gc: \(error)\n")
+            MetricsFile.emit(metricsPath, command: "gc", code: .failure, started: started) { $0.gauge("errors", 1, help: "Problems that stopped the run.") }
             return .failure
         }
         let seconds = Double(Terminal.monotonic() - started) / 1e9
@@ -88,9 +92,29 @@ enum GCCommand {
         } else {
             Terminal.out(SummaryText.render(report: report, result: result, options: options, verbose: verbose))
         }
-        if !result.errors.isEmpty { return .markErrors }
-        if let outcome = result.outcome, !outcome.completed { return .failure }
-        return .success
+        let code: ExitCode
+        if !result.errors.isEmpty {
+            code = .markErrors
+        } else if let outcome = result.outcome, !outcome.completed {
+            code = .failure
+        } else {
+            code = .success
+        }
+        MetricsFile.emit(metricsPath, command: "gc", code: code, started: started) { metrics in
+            metrics.gauge("dry_run", options.dryRun ? 1 : 0, help: "1 if the last run was a dry run.")
+            metrics.gauge("reclaimed_bytes", Double(report.reclaimedBytes), help: "Bytes freed (or, in a dry run, that would be freed).")
+            metrics.gauge("deleted_blobs", Double(report.deletedBlobs.count), help: "Blobs deleted.")
+            metrics.gauge("deleted_manifests", Double(report.deletedManifests.count), help: "Manifest revisions deleted.")
+            metrics.gauge("deleted_layer_links", Double(report.deletedLayerLinks.count), help: "Layer links deleted.")
+            metrics.gauge("deleted_uploads", Double(report.deletedUploads.count), help: "Upload sessions deleted.")
+            metrics.gauge("blobs", Double(report.statistics.blobs), help: "Blobs in the store when the run began.")
+            metrics.gauge("blob_bytes", Double(report.statistics.blobBytes), help: "Bytes of blobs in the store when the run began.")
+            metrics.gauge("marked_blobs", Double(report.statistics.markedBlobs), help: "Blobs in use.")
+            metrics.gauge("manifests", Double(report.statistics.manifests), help: "Manifest revisions in the store.")
+            metrics.gauge("errors", Double(report.errors.count), help: "Problems that stopped the sweep.")
+            metrics.gauge("warnings", Double(report.warnings.count), help: "Problems reported but not blocking.")
+        }
+        return code
     }
 
     static func encode(_ value: some Encodable) -> String {

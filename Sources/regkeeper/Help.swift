@@ -55,6 +55,8 @@ enum Help {
                                 reclaimedBytes, warnings, errors, ...) instead of the summary.
           --verbose, -v         List every deletion and a per-repository breakdown.
           --quiet, -q           No progress on the terminal.
+          --metrics-file PATH   Write Prometheus gauges (node_exporter textfile collector): duration,
+                                bytes reclaimed, blobs, manifests, errors, success, last success time.
 
         Safety: if anything the mark needs cannot be read or parsed (an empty or garbage link
         file, a corrupt manifest, a permission error), nothing is deleted, every problem is listed
@@ -104,6 +106,7 @@ enum Help {
           --repair              remove dangling layer and revision links and bad link files; never data
           --json                one JSON object: ok, counts per kind, findings [{kind, path, message, repaired}]
           --jobs N              worker threads (default: the number of cores)
+          --metrics-file PATH   write Prometheus gauges (problems by kind, success)
 
         Exit status: 0 no problems (or all repaired), 1 failed to run, 2 usage error, 3 problems found.
 
@@ -136,6 +139,7 @@ enum Help {
           --dry-run, -n         list what would go and how many bytes would be freed; delete nothing
           --no-gc               remove the tags only (blobs are freed by a later 'regkeeper gc -m')
           --min-age D           grace period of the collection (default 1h)
+          --metrics-file PATH   write Prometheus gauges (tags removed, bytes reclaimed, success)
           --json                one JSON object: removedTags [{repository, tag, digest, pushedAt}],
                                 collection (as gc --json), reclaimedBytes, warnings, errors
 
@@ -169,6 +173,7 @@ enum Help {
                                 delete; blobs younger than 1h are kept)
           --compression C       zstd (level 3), zstd:LEVEL (1-19) or lz4
           --json                print what was read and written as JSON
+          --metrics-file PATH   write Prometheus gauges (files and bytes read, archive size, success)
 
         Exit status: 0 done, 1 failed (nothing is left half-written), 2 usage error.
 

@@ -12,7 +12,10 @@ enum PruneTagsCommand {
         let json: Bool, verbose: Bool
         let policy: RetentionPolicy
         let location: StoreLocation
+        var metricsPath: String?
+        let commandStarted = Terminal.monotonic()
         do {
+            metricsPath = try arguments.option("--metrics-file")
             options.dryRun = arguments.flag("--dry-run", "-n")
             options.collect = !arguments.flag("--no-gc")
             options.pruneOrphanSignatures = arguments.flag("--prune-orphan-signatures")
@@ -74,6 +77,7 @@ enum PruneTagsCommand {
             withExtendedLifetime(lock) {}
         } catch {
             Terminal.error("regkeeper prune-tags: \(error)\n")
+            MetricsFile.emit(metricsPath, command: "prune-tags", code: .failure, started: commandStarted)
             return .failure
         }
         let report = PruneReport(result: result, options: options, root: location.root,
@@ -84,9 +88,23 @@ enum PruneTagsCommand {
         } else {
             Terminal.out(render(report, result: result, verbose: verbose))
         }
-        if !result.errors.isEmpty { return .markErrors }
-        if let outcome = result.collection?.outcome, !outcome.completed { return .failure }
-        return .success
+        let code: ExitCode
+        if !result.errors.isEmpty {
+            code = .markErrors
+        } else if let outcome = result.collection?.outcome, !outcome.completed {
+            code = .failure
+        } else {
+            code = .success
+        }
+        MetricsFile.emit(metricsPath, command: "prune-tags", code: code, started: commandStarted) { metrics in
+            metrics.gauge("dry_run", options.dryRun ? 1 : 0, help: "1 if the last run was a dry run.")
+            metrics.gauge("removed_tags", Double(report.removedTags.count), help: "Tags removed (or that would be).")
+            metrics.gauge("reclaimed_bytes", Double(report.reclaimedBytes), help: "Bytes the collection freed (or would free).")
+            metrics.gauge("deleted_blobs", Double(report.collection?.deletedBlobs.count ?? 0), help: "Blobs deleted.")
+            metrics.gauge("deleted_manifests", Double(report.collection?.deletedManifests.count ?? 0), help: "Manifest revisions deleted.")
+            metrics.gauge("errors", Double(report.errors.count + (report.collection?.errors.count ?? 0)), help: "Problems that stopped the run.")
+        }
+        return code
     }
 
     static func loadPolicy(_ path: String) throws -> RetentionPolicy {
