@@ -1,3 +1,5 @@
+import RegistryStore
+
 /// A command line split into options and positionals, consumed by the command that owns it.
 struct Arguments {
     /// A usage mistake; printed with a hint and exit status 2.
@@ -54,5 +56,23 @@ struct Arguments {
         }
         items = []
         return result
+    }
+
+    /// `--jobs N` / `-j N`: a worker count from 1 to 256.
+    mutating func jobs() throws(UsageError) -> Int? {
+        guard let text = try option("--jobs", "-j") else { return nil }
+        guard let value = Int(text), (1...256).contains(value) else {
+            throw UsageError(description: "--jobs: '\(text)' is not a number from 1 to 256")
+        }
+        return value
+    }
+
+    /// A duration option (`0`, `90s`, `30m`, `12h`, `7d`) in nanoseconds.
+    mutating func duration(_ name: String) throws(UsageError) -> Int64? {
+        guard let text = try option(name) else { return nil }
+        guard let value = DurationText.parse(text) else {
+            throw UsageError(description: "\(name): '\(text)' is not a duration (e.g. 0, 90s, 30m, 12h, 7d)")
+        }
+        return value
     }
 }

@@ -37,10 +37,7 @@ enum CheckCommand {
             quiet = arguments.flag("--quiet", "-q")
             _ = arguments.flag("--verbose", "-v")
             options.jobs = Terminal.processorCount
-            if let text = try arguments.option("--jobs", "-j") {
-                guard let value = Int(text), (1...256).contains(value) else { throw Arguments.UsageError(description: "--jobs: '\(text)' is not a number from 1 to 256") }
-                options.jobs = value
-            }
+            options.jobs = try arguments.jobs() ?? options.jobs
             let root = try arguments.option("--root")
             let positionals = try arguments.positionals()
             guard positionals.count <= 1 else { throw Arguments.UsageError(description: "expected at most one CONFIG.yml or ROOT") }

@@ -29,10 +29,7 @@ enum DuCommand {
                 guard sort == "size" || sort == "name" else { throw Arguments.UsageError(description: "--sort: 'size' or 'name', not '\(sort)'") }
                 sortByName = sort == "name"
             }
-            if let text = try arguments.option("--jobs", "-j") {
-                guard let value = Int(text), (1...256).contains(value) else { throw Arguments.UsageError(description: "--jobs: '\(text)' is not a number from 1 to 256") }
-                jobs = value
-            }
+            jobs = try arguments.jobs() ?? jobs
             let root = try arguments.option("--root")
             let store = try arguments.option("--store")
             filters = try arguments.positionals()

@@ -25,19 +25,10 @@ enum GCCommand {
             verbose = arguments.flag("--verbose", "-v")
             quiet = arguments.flag("--quiet", "-q")
             metricsPath = try arguments.option("--metrics-file")
-            if let text = try arguments.option("--min-age") {
-                guard let value = DurationText.parse(text) else { throw Arguments.UsageError(description: "--min-age: '\(text)' is not a duration (e.g. 0, 30m, 1h, 7d)") }
-                options.minimumAge = value
-            }
-            if let text = try arguments.option("--upload-age") {
-                guard let value = DurationText.parse(text) else { throw Arguments.UsageError(description: "--upload-age: '\(text)' is not a duration (e.g. 24h, 168h, 7d)") }
-                options.uploadAge = value
-            }
+            options.minimumAge = try arguments.duration("--min-age") ?? options.minimumAge
+            options.uploadAge = try arguments.duration("--upload-age") ?? options.uploadAge
             options.jobs = Terminal.processorCount
-            if let text = try arguments.option("--jobs", "-j") {
-                guard let value = Int(text), value >= 1, value <= 256 else { throw Arguments.UsageError(description: "--jobs: '\(text)' is not a number from 1 to 256") }
-                options.jobs = value
-            }
+            options.jobs = try arguments.jobs() ?? options.jobs
             let root = try arguments.option("--root")
             let positionals = try arguments.positionals()
             guard positionals.count <= 1 else {

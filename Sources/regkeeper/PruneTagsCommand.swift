@@ -23,14 +23,8 @@ enum PruneTagsCommand {
             verbose = arguments.flag("--verbose", "-v")
             _ = arguments.flag("--quiet", "-q")
             options.jobs = Terminal.processorCount
-            if let text = try arguments.option("--jobs", "-j") {
-                guard let value = Int(text), (1...256).contains(value) else { throw Arguments.UsageError(description: "--jobs: '\(text)' is not a number from 1 to 256") }
-                options.jobs = value
-            }
-            if let text = try arguments.option("--min-age") {
-                guard let value = DurationText.parse(text) else { throw Arguments.UsageError(description: "--min-age: '\(text)' is not a duration") }
-                options.collection.minimumAge = value
-            }
+            options.jobs = try arguments.jobs() ?? options.jobs
+            options.collection.minimumAge = try arguments.duration("--min-age") ?? options.collection.minimumAge
             let policyFile = try arguments.option("--policy")
             var rule = RetentionRule(repository: try arguments.option("--repo") ?? "*")
             if let text = try arguments.option("--keep-last") {
