@@ -47,6 +47,8 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: ["RegistryFixtures"]),
         // `regkeeper backup`/`restore`/`backups`/`verify` end to end, on stores made by the real registry.
         .testTarget(name: "BackupTests", dependencies: ["RegistryFixtures", "Hashing"]),
+        // `regkeeper prune-tags`/`check`/`du`/`--metrics-file` end to end, on stores made by the real registry.
+        .testTarget(name: "RetentionTests", dependencies: ["RegistryFixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
