@@ -323,8 +323,10 @@ public struct BackupWriter {
     /// File times come from the kernel's coarse clock (a few milliseconds per tick), so a write
     /// in the same tick as an earlier one leaves mtime and ctime unchanged. A file modified within
     /// this window before its read began is therefore not trusted to have held still: it is read
-    /// again after the window has passed (git calls these timestamps "racy").
-    static let racyWindow: Int64 = 50_000_000
+    /// again after the window has passed (git calls these timestamps "racy"). The window is wide
+    /// because a large write stamps the file when it starts and may still be copying data long
+    /// after on a loaded machine.
+    static let racyWindow: Int64 = 500_000_000
 
     /// Whether a file's size and times say it did not change while it was read.
     static func heldStill(before: FileStatus, after: FileStatus, readStarted: Int64) -> Bool {

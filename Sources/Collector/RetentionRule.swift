@@ -29,6 +29,12 @@ public struct RetentionRule: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey { case repository, keepLast, keepWithin, keepTags, match }
 
     public init(from decoder: Decoder) throws {
+        let known = try decoder.container(keyedBy: AnyKey.self)
+        let names = Set(["repository", "keepLast", "keepWithin", "keepTags", "match"])
+        if let unknown = known.allKeys.first(where: { !names.contains($0.stringValue) }) {
+            throw DecodingError.dataCorruptedError(forKey: unknown, in: known,
+                debugDescription: "unknown rule key '\(unknown.stringValue)' (known: \(names.sorted().joined(separator: ", ")))")
+        }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         repository = try c.decodeIfPresent(String.self, forKey: .repository) ?? "*"
         keepLast = try c.decodeIfPresent(Int.self, forKey: .keepLast)
@@ -47,7 +53,8 @@ public struct RetentionRule: Sendable, Equatable, Codable {
         public var description: String {
             switch self {
             case .noKeep(let glob):
-                return "rule for '\(glob)' keeps nothing: give --keep-last N and/or --keep-within DURATION (a rule that removes every tag is refused)"
+                return "rule for '\(glob)' would remove every tag: give --keep-last N (N ≥ 1) and/or --keep-within DURATION, "
+                    + "or narrow the candidates with --match/--keep-tag"
             case .badDuration(let text): return "'\(text)' is not a duration (e.g. 30d, 12h)"
             case .badPattern(let pattern, let why): return "'\(pattern)' is not a regular expression: \(why)"
             case .badCount(let n): return "keep-last must be 0 or more, got \(n)"
@@ -57,7 +64,12 @@ public struct RetentionRule: Sendable, Equatable, Codable {
 
     /// Checks the rule: it must keep something, and its durations and patterns must parse.
     public func validate() throws(Problem) {
+        if let keepWithin, DurationText.parse(keepWithin) == nil { throw .badDuration(keepWithin) }
         if keepLast == nil && keepWithin == nil { throw .noKeep(repository) }
+        // Without --match or --keep-tag every tag is a candidate: the rule must keep at least one.
+        let keepsByCount = (keepLast ?? 0) > 0
+        let keepsByAge = keepWithin.flatMap(DurationText.parse).map { $0 > 0 } ?? false
+        if match == nil && keepTags.isEmpty && !keepsByCount && !keepsByAge { throw .noKeep(repository) }
         if let keepLast, keepLast < 0 { throw .badCount(keepLast) }
         if let keepWithin, DurationText.parse(keepWithin) == nil { throw .badDuration(keepWithin) }
         for pattern in keepTags + (match.map { [$0] } ?? []) {
@@ -89,12 +101,30 @@ public struct RetentionRule: Sendable, Equatable, Codable {
     }
 }
 
+/// Any JSON key, to find misspelt ones.
+struct AnyKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
 /// Several rules, read from a policy file: `{"rules": [{"repository": "ci/*", "keepLast": 10, ...}]}`.
 /// A repository is governed by the first rule whose glob matches it; others are left alone.
 public struct RetentionPolicy: Sendable, Equatable, Codable {
     public var rules: [RetentionRule]
 
     public init(rules: [RetentionRule]) { self.rules = rules }
+
+    enum CodingKeys: String, CodingKey { case rules }
+
+    public init(from decoder: Decoder) throws {
+        let known = try decoder.container(keyedBy: AnyKey.self)
+        if let unknown = known.allKeys.first(where: { $0.stringValue != "rules" }) {
+            throw DecodingError.dataCorruptedError(forKey: unknown, in: known, debugDescription: "unknown key '\(unknown.stringValue)' (expected only 'rules')")
+        }
+        rules = try decoder.container(keyedBy: CodingKeys.self).decode([RetentionRule].self, forKey: .rules)
+    }
 
     /// Parses a policy file's JSON.
     public static func decode(_ bytes: [UInt8]) throws -> RetentionPolicy {

@@ -24,50 +24,61 @@ public struct TagPruner<Backend: StoreBackend>: Sendable {
         result.problems = scanProblems
         if scanProblems.contains(where: { $0.severity == .error }) { return result }
 
-        // Which tags go.
+        // Which tags go: the rules' choice, then (when asked) signature tags whose image is gone
+        // or goes with this run, until nothing more changes.
+        var doomed: [String: Set<String>] = [:]
         for repository in repositories {
-            let linked = Set(repository.revisions.filter(\.isLinked).map(\.digest))
-            var doomed = Set<String>()
-            if let rule = policy.rule(for: repository.name) {
-                let dated = repository.tags.compactMap { tag in tag.currentModified.map { (name: tag.name, pushed: $0) } }
-                do {
-                    doomed.formUnion(try rule.tagsToRemove(dated, now: now))
-                } catch {
-                    result.problems.append(.error(repository.name, "rule for '\(rule.repository)': \(error)"))
-                }
+            guard let rule = policy.rule(for: repository.name) else { continue }
+            let dated = repository.tags.compactMap { tag in tag.currentModified.map { (name: tag.name, pushed: $0) } }
+            do {
+                let chosen = try rule.tagsToRemove(dated, now: now)
+                if !chosen.isEmpty { doomed[repository.name, default: []].formUnion(chosen) }
+            } catch {
+                result.problems.append(.error(repository.name, "rule for '\(rule.repository)': \(error)"))
             }
-            if options.pruneOrphanSignatures {
+        }
+        if result.problems.contains(where: { $0.severity == .error }) { return result }
+
+        var collection = options.collection
+        collection.deleteUntagged = true
+        collection.jobs = options.jobs
+        var reachAll = collection
+        reachAll.untaggedScope = nil
+        let planner = CollectionPlanner(options: reachAll, now: now)
+        var pruned: [RepositoryRecord] = []
+        var scope: [String: Set<Digest>] = [:]
+        while true {
+            // What the doomed tags alone held: reachable before, not after.
+            pruned = repositories.map { repository in
+                var copy = repository
+                copy.tags.removeAll { doomed[repository.name]?.contains($0.name) == true }
+                return copy
+            }
+            scope = [:]
+            for (before, after) in zip(repositories, pruned) where doomed[before.name] != nil {
+                scope[before.name] = planner.reachableManifests(in: before, manifests: manifests)
+                    .subtracting(planner.reachableManifests(in: after, manifests: manifests))
+            }
+            guard options.pruneOrphanSignatures else { break }
+            var grew = false
+            for repository in pruned {
+                let linked = Set(repository.revisions.filter(\.isLinked).map(\.digest)).subtracting(scope[repository.name] ?? [])
                 for tag in repository.tags {
-                    if let subject = Self.signatureSubject(tag.name), !linked.contains(subject) { doomed.insert(tag.name) }
+                    if let subject = Self.signatureSubject(tag.name), !linked.contains(subject) {
+                        doomed[repository.name, default: []].insert(tag.name)
+                        grew = true
+                    }
                 }
             }
-            for tag in repository.tags where doomed.contains(tag.name) {
+            if !grew { break }
+        }
+        for repository in repositories {
+            for tag in repository.tags where doomed[repository.name]?.contains(tag.name) == true {
                 result.removedTags.append(RemovedTag(repository: repository.name, tag: tag.name, digest: tag.current,
                                                      pushed: tag.currentModified))
             }
         }
         result.removedTags.sort { ($0.repository, $0.tag) < ($1.repository, $1.tag) }
-        if result.problems.contains(where: { $0.severity == .error }) { return result }
-
-        // What those tags alone held: reachable before, not after.
-        var collection = options.collection
-        collection.deleteUntagged = true
-        collection.jobs = options.jobs
-        let removedByRepository = Dictionary(grouping: result.removedTags, by: \.repository).mapValues { Set($0.map(\.tag)) }
-        let pruned = repositories.map { repository -> RepositoryRecord in
-            var copy = repository
-            copy.tags.removeAll { removedByRepository[repository.name]?.contains($0.name) == true }
-            return copy
-        }
-        var scope: [String: Set<Digest>] = [:]
-        var reachAll = collection
-        reachAll.untaggedScope = nil
-        let planner = CollectionPlanner(options: reachAll, now: now)
-        for (before, after) in zip(repositories, pruned) where removedByRepository[before.name] != nil {
-            let lost = planner.reachableManifests(in: before, manifests: manifests)
-                .subtracting(planner.reachableManifests(in: after, manifests: manifests))
-            scope[before.name] = lost
-        }
         collection.untaggedScope = scope
 
         if options.dryRun {

@@ -89,6 +89,21 @@ public struct FilesystemBackend: StoreBackend {
         }
     }
 
+    public func replaceFile(_ relativePath: String, with bytes: [UInt8], in parent: Directory) throws(StoreError) {
+        let (opened, name) = try split(relativePath, in: parent)
+        guard let directory = opened else { throw .access(path: parent.path(of: relativePath), reason: "its directory is missing") }
+        let temporary = "\(name).\(UInt64.random(in: 0...UInt64.max)).tmp"
+        do {
+            let file = try directory.createFile(temporary, mode: 0o644)
+            try file.write(bytes)
+            try file.sync()
+            try directory.rename(temporary, to: name, in: directory)
+        } catch {
+            _ = try? directory.removeFile(temporary)
+            throw StoreError(error)
+        }
+    }
+
     public func removeFile(_ relativePath: String, in parent: Directory) throws(StoreError) -> Bool {
         let (directory, name) = try split(relativePath, in: parent)
         guard let directory else { return false }

@@ -25,6 +25,20 @@ public struct StoreChecker<Backend: StoreBackend>: Sendable {
 
     public func run(progress: @Sendable (Int, Int) -> Void = { _, _ in }) throws(StoreError) -> Result {
         guard let root = try backend.registryRoot() else { throw .notAStore(path: backend.location) }
+        var first = inspect(root: root, verifyBlobs: options.verifyBlobs, progress: progress)
+        guard options.repair else { return first }
+        let repaired = repair(&first.findings, root: root)
+        guard repaired > 0 else { return first }
+        // Look again: what the repair fixed is gone, what it could not fix (or caused) shows.
+        var second = inspect(root: root, verifyBlobs: false, progress: { _, _ in })
+        second.findings += first.findings.filter { $0.repaired || $0.kind == .corruptBlob }
+        second.findings.sort { ($0.kind.rawValue, $0.path) < ($1.kind.rawValue, $1.path) }
+        second.blobsVerified = first.blobsVerified
+        second.bytesVerified = first.bytesVerified
+        return second
+    }
+
+    private func inspect(root: Backend.Directory, verifyBlobs: Bool, progress: @Sendable (Int, Int) -> Void) -> Result {
         let scanner = StoreScanner(backend: backend, jobs: options.jobs)
         let (repositories, repositoryProblems) = scanner.scanRepositories(root: root)
         let (blobs, blobProblems) = scanner.scanBlobs(root: root)
@@ -53,7 +67,10 @@ public struct StoreChecker<Backend: StoreBackend>: Sendable {
             }
             for tag in repository.tags {
                 guard let current = tag.current else { continue }
-                let missing = Self.missing(from: current, manifests: manifests, present: present)
+                let revisions = Set(repository.revisions.filter(\.isLinked).map(\.digest))
+                let layers = Set(repository.layerLinks.filter(\.isLinked).map(\.digest))
+                let missing = Self.missing(from: current, manifests: manifests, present: present,
+                                           hasRevision: { revisions.contains($0) }, hasLayerLink: { layers.contains($0) })
                 if let first = missing.first {
                     result.findings.append(StoreFinding(.brokenTag, path: prefix + "/_manifests/tags/\(tag.name)/current/link",
                         "\(repository.name):\(tag.name) cannot be pulled: \(first)\(missing.count > 1 ? " (and \(missing.count - 1) more)" : "")"))
@@ -70,7 +87,7 @@ public struct StoreChecker<Backend: StoreBackend>: Sendable {
         for leftover in leftovers {
             result.findings.append(StoreFinding(.temporaryLeftover, path: leftover, "left by an interrupted write; safe to delete"))
         }
-        if options.verifyBlobs {
+        if verifyBlobs {
             let all = blobs.values.filter(\.hasData).sorted { $0.digest < $1.digest }
             let done = Counter()
             let total = all.count
@@ -87,23 +104,30 @@ public struct StoreChecker<Backend: StoreBackend>: Sendable {
                 }
             }
         }
-        if options.repair { repair(&result.findings, root: root) }
         result.findings.sort { ($0.kind.rawValue, $0.path) < ($1.kind.rawValue, $1.path) }
         return result
     }
 
-    /// What a pull of `digest` would miss: the manifest, children, configs, layers (foreign layers excepted).
-    static func missing(from digest: Digest, manifests: [Digest: ManifestLoad], present: (Digest) -> Bool) -> [String] {
+    /// What a pull of `digest` from one repository would miss: a manifest or child without its blob
+    /// or its revision link there, a config or layer without its blob or its `_layers` link there
+    /// (foreign layers excepted).
+    static func missing(from digest: Digest, manifests: [Digest: ManifestLoad], present: (Digest) -> Bool,
+                        hasRevision: (Digest) -> Bool, hasLayerLink: (Digest) -> Bool) -> [String] {
         var missing: [String] = []
         var queue = [digest]
         var seen = Set<Digest>()
         while let next = queue.popLast() {
             guard seen.insert(next).inserted else { continue }
+            if !hasRevision(next) { missing.append("manifest \(next) has no revision link in the repository") }
             switch manifests[next] {
             case .loaded(let manifest)?:
                 queue += manifest.children.map(\.digest)
-                for reference in manifest.blobReferences where !reference.isForeign && !present(reference.digest) {
-                    missing.append("blob \(reference.digest) of manifest \(next) is missing")
+                for reference in manifest.blobReferences where !reference.isForeign {
+                    if !present(reference.digest) {
+                        missing.append("blob \(reference.digest) of manifest \(next) is missing")
+                    } else if !hasLayerLink(reference.digest) {
+                        missing.append("blob \(reference.digest) of manifest \(next) is not linked into the repository (_layers)")
+                    }
                 }
             case .missing?, nil:
                 missing.append("manifest \(next) is missing")
@@ -148,16 +172,37 @@ public struct StoreChecker<Backend: StoreBackend>: Sendable {
         return Set(found)
     }
 
-    /// Removes dangling layer and revision links and bad link files; marks what it fixed.
-    private func repair(_ findings: inout [StoreFinding], root: Backend.Directory) {
+    /// Repairs link files, never data: a bad link in a directory named by a digest whose blob
+    /// exists is rewritten (its content is fixed by its path); dangling links and other bad links
+    /// of revisions, layers and tag history are removed. Tags' `current/link` files are left alone
+    /// (nothing says which manifest they meant). Returns how many findings it repaired.
+    private func repair(_ findings: inout [StoreFinding], root: Backend.Directory) -> Int {
         let prefix = backend.displayPath(root, nil)
+        let present = { (digest: Digest) in
+            (try? self.backend.info(StoreLayout.blobData(digest), in: root))??.kind == .file
+        }
+        var repaired = 0
         for index in findings.indices {
             let finding = findings[index]
             guard [.danglingLayerLink, .danglingRevision, .badLinkFile].contains(finding.kind),
-                  finding.path.hasPrefix(prefix + "/"), finding.path.hasSuffix("/link") else { continue }
+                  finding.path.hasPrefix(prefix + "/"), finding.path.hasSuffix("/link"), !finding.path.hasSuffix("/current/link") else { continue }
             let relative = String(finding.path.dropFirst(prefix.count + 1))
-            if (try? backend.removeFile(relative, in: root)) == true { findings[index].repaired = true }
+            let components = relative.split(separator: "/")
+            guard components.count >= 3, let digest = Digest(hex: components[components.count - 2]),
+                  components[components.count - 3] == "sha256" else { continue }
+            do {
+                if finding.kind == .badLinkFile && present(digest) {
+                    try backend.replaceFile(relative, with: LinkFile.content(digest), in: root)
+                } else if try !backend.removeFile(relative, in: root) {
+                    continue
+                }
+                findings[index].repaired = true
+                repaired += 1
+            } catch {
+                continue
+            }
         }
+        return repaired
     }
 }
 

@@ -32,6 +32,9 @@ public protocol StoreBackend: Sendable {
     func readStream(_ relativePath: String, in parent: Directory,
                     _ body: (UnsafeRawBufferPointer) -> Void) throws(StoreError) -> Bool
 
+    /// Replaces (or creates) a small file atomically: written beside it, then renamed over it.
+    func replaceFile(_ relativePath: String, with bytes: [UInt8], in parent: Directory) throws(StoreError)
+
     /// Removes a file (or a symlink itself); `false` if it was already gone.
     func removeFile(_ relativePath: String, in parent: Directory) throws(StoreError) -> Bool
 

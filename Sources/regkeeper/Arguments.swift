@@ -42,6 +42,26 @@ struct Arguments {
         return value
     }
 
+    /// Removes every `--name VALUE` / `--name=VALUE` and returns all values in order (repeatable options).
+    mutating func options(_ names: String...) throws(UsageError) -> [String] {
+        var values: [String] = []
+        var index = 0
+        while index < items.count {
+            let item = items[index]
+            if names.contains(item) {
+                guard index + 1 < items.count else { throw UsageError(description: "\(item) needs a value") }
+                values.append(items[index + 1])
+                items.removeSubrange(index...(index + 1))
+            } else if let name = names.first(where: { item.hasPrefix($0 + "=") }) {
+                values.append(String(item.dropFirst(name.count + 1)))
+                items.remove(at: index)
+            } else {
+                index += 1
+            }
+        }
+        return values
+    }
+
     /// What is left once options are taken: positionals. An unknown `-x` is a usage error.
     mutating func positionals() throws(UsageError) -> [String] {
         var result: [String] = []

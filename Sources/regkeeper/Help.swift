@@ -99,11 +99,14 @@ enum Help {
         Usage: regkeeper check [--verify-blobs] [--repair] [--json] [CONFIG.yml | ROOT]
 
         A store fsck. Reports tags that cannot be pulled (their manifest, a child, a config or a
-        layer is missing), revisions and layer links pointing at missing blobs, bad link files,
+        layer is missing, or not linked into the repository), revisions and layer links pointing at missing blobs, bad link files,
         unreadable manifests, stray files, and *.tmp leftovers of interrupted writes.
 
           --verify-blobs        hash every blob (SHA-256, in parallel) and compare it with its name
-          --repair              remove dangling layer and revision links and bad link files; never data
+          --repair              fix link files, never data: a bad link whose directory names an
+                                existing blob is rewritten; dangling links and other bad links of
+                                revisions, layers and tag history are removed; tags' current/link
+                                files are reported, not touched
           --json                one JSON object: ok, counts per kind, findings [{kind, path, message, repaired}]
           --jobs N              worker threads (default: the number of cores)
           --metrics-file PATH   write Prometheus gauges (problems by kind, success)
@@ -119,7 +122,8 @@ enum Help {
         Removes tags the way the registry's own tag DELETE does (the whole _manifests/tags/TAG
         directory, as in registry 3.x), then runs a collection that frees exactly what those tags
         alone held: their manifests (and index children and referrers) unless another tag still
-        reaches them, and blobs nothing else references. Other untagged manifests are left alone.
+        reaches them, and blobs nothing else references. Other untagged manifests are left alone;
+        like 'gc', the collection also removes unreferenced blobs and stale uploads anywhere in the store.
 
         One rule from options (for repositories matching --repo, default every repository):
           --repo GLOB           repositories the rule governs, e.g. 'ci/*' ('*' also matches '/')
@@ -127,7 +131,8 @@ enum Help {
           --keep-within D       keep tags pushed within D (e.g. 30d)
           --keep-tag REGEX      always keep matching tags (repeatable), e.g. '^v\\d+' 'latest'
           --match REGEX         only matching tags are candidates, e.g. '^(build|pr)-'
-        At least one of --keep-last and --keep-within is required: a rule never removes every tag.
+        At least one of --keep-last and --keep-within is required, and a rule without --match or
+        --keep-tag must keep at least one tag (--keep-last 1 or more, or --keep-within more than 0).
 
         Several rules from a file (--policy FILE); the first rule whose glob matches a repository governs it:
           {"rules": [

@@ -32,7 +32,7 @@ enum PruneTagsCommand {
                 rule.keepLast = n
             }
             rule.keepWithin = try arguments.option("--keep-within")
-            while let pattern = try arguments.option("--keep-tag") { rule.keepTags.append(pattern) }
+            rule.keepTags = try arguments.options("--keep-tag")
             rule.match = try arguments.option("--match")
             let root = try arguments.option("--root")
             let positionals = try arguments.positionals()
