@@ -1,26 +1,32 @@
 /// The help texts: `regkeeper --help`, `regkeeper help COMMAND`, `COMMAND --help`.
 enum Help {
-    static let overview = """
-        regkeeper — keeps a self-hosted Docker registry's storage healthy.
+    /// `regkeeper --help`: the commands, from `topics`.
+    static var overview: String {
+        var text = """
+            regkeeper — keeps a self-hosted Docker registry's storage healthy: garbage collection that
+            does not break multi-arch images, tag retention, checks, and verified incremental backups.
 
-        Usage: regkeeper COMMAND [OPTIONS]
+            Usage: regkeeper COMMAND [OPTIONS]        regkeeper COMMAND --help   for a command's options
 
-        Commands:
-          gc        Garbage-collect the registry's storage (mark from manifests, sweep the rest)
-          du        Show which repositories use the disk, and what deleting or collecting would free
-          check     Check the store for broken tags, dangling links, bad link files, corrupt blobs
-          prune-tags  Remove tags by retention rules, then collect what they held
-          backup    Write a compressed, incremental backup of the registry store and other directories
-          restore   Restore a backup (verified) into a directory
-          backups   List the backups in a backup directory
-          verify    Check a backup chain without writing anything
-          help      Show help for a command: regkeeper help gc
-          version   Print the version
+            Commands:
 
-        Exit status: 0 done, 1 failed, 2 usage error, 3 the store has problems and nothing was deleted.
-        Run 'regkeeper help gc' to start.
+            """
+        for topic in topics + [("help", "show help for a command: regkeeper help gc (--man: the man page)", ""),
+                               ("version", "print the version", "")] {
+            text += "  " + topic.name + String(repeating: " ", count: max(1, 12 - topic.name.count)) + topic.summary + "\n"
+        }
+        text += """
 
-        """
+            Typical use:
+              regkeeper gc --dry-run /etc/docker/registry/config.yml       what would a collection free?
+              regkeeper prune-tags --repo 'ci/*' --keep-last 20 --dry-run   what would retention remove?
+              regkeeper backup --to /backups registry=/var/lib/registry     nightly incremental backup
+
+            Exit status: 0 done, 1 failed, 2 usage error, 3 the store has problems (nothing was deleted).
+
+            """
+        return text
+    }
 
     static let gc = """
         Usage: regkeeper gc [OPTIONS] [CONFIG.yml | ROOT]
@@ -222,37 +228,46 @@ enum Help {
 
         """
 
+    /// Every command with its one-line summary and its help text: the one source of `--help`,
+    /// `help COMMAND`, the man page and the shell completions.
+    static let topics: [(name: String, summary: String, text: String)] = [
+        ("gc", "garbage-collect the registry's storage", gc),
+        ("prune-tags", "remove tags by retention rules, then collect what they held", pruneTags),
+        ("du", "show which repositories use the disk", du),
+        ("check", "check the store for broken tags, dangling links and corrupt blobs", check),
+        ("backup", "write a compressed, incremental backup", backup),
+        ("restore", "restore a backup, verified, into a directory", restore),
+        ("backups", "list the backups in a backup directory", backups),
+        ("verify", "check a backup chain without writing anything", verify),
+        ("completion", "print a bash or zsh completion script", completion),
+    ]
+
+    static let completion = """
+        Usage: regkeeper completion bash|zsh
+
+        Prints a completion script. Install it with:
+          regkeeper completion bash > /usr/share/bash-completion/completions/regkeeper
+          regkeeper completion zsh > /usr/local/share/zsh/site-functions/_regkeeper
+
+        """
+
     static func show(topic: String?) -> ExitCode {
         switch topic {
         case nil:
             Terminal.out(overview)
             return .success
-        case "gc"?, "garbage-collect"?:
+        case "--man"?:
+            Terminal.out(ManPage.render(version: Regkeeper.version))
+            return .success
+        case "garbage-collect"?:
             Terminal.out(gc)
             return .success
-        case "du"?:
-            Terminal.out(du)
-            return .success
-        case "check"?:
-            Terminal.out(check)
-            return .success
-        case "prune-tags"?:
-            Terminal.out(pruneTags)
-            return .success
-        case "backup"?:
-            Terminal.out(backup)
-            return .success
-        case "restore"?:
-            Terminal.out(restore)
-            return .success
-        case "backups"?:
-            Terminal.out(backups)
-            return .success
-        case "verify"?:
-            Terminal.out(verify)
-            return .success
-        case let other?:
-            Terminal.error("regkeeper: no help for '\(other)'\n\n" + overview)
+        case let name?:
+            if let topic = topics.first(where: { $0.name == name }) {
+                Terminal.out(topic.text)
+                return .success
+            }
+            Terminal.error("regkeeper: no help for '\(name)'\n\n" + overview)
             return .usage
         }
     }

@@ -27,6 +27,8 @@ struct Regkeeper {
             code = BackupCommands.list(arguments)
         case "verify":
             code = BackupCommands.verify(arguments)
+        case "completion":
+            code = Completion.run(arguments)
         case "help", "-h", "--help":
             code = Help.show(topic: arguments.first)
         case "--version", "version":
