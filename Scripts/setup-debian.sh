@@ -10,5 +10,5 @@ $SUDO apt-get update -qq
 # Tests: the real registry (distribution 2.8) and skopeo; zstd/lz4/jq for scripts.
 $SUDO apt-get install -y -qq --no-install-recommends \
     pkg-config libzstd-dev liblz4-dev libssl-dev \
-    docker-registry skopeo zstd lz4 jq curl ca-certificates rsync time >/dev/null
+    docker-registry skopeo zstd lz4 jq curl ca-certificates rsync time tmux >/dev/null
 echo "setup-debian: dependencies installed"

@@ -18,7 +18,7 @@ public struct BackupWriter {
     static let chunkSize = 1 << 20
 
     /// Runs the backup. `now` (ns since the epoch) names it; `clock` measures its duration.
-    public func run(now: Int64, clock: () -> Int64) throws(BackupError) -> BackupReport {
+    public func run(now: Int64, clock: () -> Int64, progress: @escaping (WorkProgress) -> Void = { _ in }) throws(BackupError) -> BackupReport {
         let started = clock()
         guard !options.sources.isEmpty else { throw .badSource("nothing to back up: give one or more NAME=PATH sources") }
         let names = options.sources.map(\.name)
@@ -40,7 +40,7 @@ public struct BackupWriter {
         let archiveName = "\(id)-\(parent == nil ? "full" : "incr").\(options.codec.fileExtension)"
         let temporary = "\(BackupDirectory.temporaryPrefix)\(id).tmp"
 
-        var session = Session(id: id, parent: parent.map { Dictionary($0.entries.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a }) } ?? [:])
+        var session = Session(progress: progress, id: id, parent: parent.map { Dictionary($0.entries.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a }) } ?? [:])
         let file: FileDescriptor
         do { file = try destination.directory.createFile(temporary, mode: 0o600) } catch { throw BackupError.io(path: error.path, reason: error.reason) }
         var completed = false
@@ -94,12 +94,17 @@ public struct BackupWriter {
         var filesSkipped = 0
         var bytesSkipped: Int64 = 0
         var unreferencedSkipped = 0
+        /// Files and bytes of the sources walked so far, for progress.
+        var plannedBytes: Int64 = 0
+        var phase = ""
+        let progress: (WorkProgress) -> Void
         var buffer = [UInt8](repeating: 0, count: BackupWriter.chunkSize)
         /// Grows to the largest file read whole so far (at most `wholeFileLimit`).
         var whole: [UInt8] = []
         let hasher = SHA256()
 
-        init(id: String, parent: [String: CatalogEntry]) {
+        init(progress: @escaping (WorkProgress) -> Void, id: String, parent: [String: CatalogEntry]) {
+            self.progress = progress
             self.id = id
             self.parent = parent
         }
@@ -122,6 +127,8 @@ public struct BackupWriter {
         var items: [SourceWalker.Item] = [SourceWalker.Item(relative: "", status: rootStatus, target: nil)]
         try SourceWalker.walk(root, relative: "", exclude: isRegistry ? Self.registryBlobs : nil, excludeDirectory: excluded,
                               into: &items, skipped: &skipped)
+        session.phase = "backing up \(source.name)"
+        session.plannedBytes += items.reduce(Int64(0)) { $0 + ($1.status.kind == .regular ? $1.status.size : 0) }
         for item in items { try store(item, of: source, root: root, into: writer, session: &session) }
         let unreferenced = isRegistry && options.skipUnreferenced ? unreferencedBlobs(source, session: &session) : []
         if isRegistry, let blobs = try root.openDirectory(Self.registryBlobs) {
@@ -129,6 +136,8 @@ public struct BackupWriter {
             var blobItems: [SourceWalker.Item] = [SourceWalker.Item(relative: Self.registryBlobs, status: try blobs.status(), target: nil)]
             try SourceWalker.walk(blobs, relative: Self.registryBlobs, exclude: nil, excludeDirectory: excluded,
                                   into: &blobItems, skipped: &skipped)
+            session.plannedBytes += blobItems.reduce(Int64(0)) { $0 + ($1.status.kind == .regular ? $1.status.size : 0) }
+            session.phase = "backing up \(source.name) blobs"
             for item in blobItems {
                 if !unreferenced.isEmpty, let hex = Self.blobHex(item.relative), unreferenced.contains(hex) { continue }
                 if !unreferenced.isEmpty, item.status.kind == .directory, let hex = item.relative.split(separator: "/").last,
@@ -176,6 +185,10 @@ public struct BackupWriter {
             return
         }
         session.entries.append(entry)
+        if entry.isFile {
+            session.progress(WorkProgress(phase: session.phase, files: session.filesRead + session.filesSkipped,
+                                          bytes: session.bytesRead + session.bytesSkipped, totalBytes: session.plannedBytes))
+        }
     }
 
     /// Hex digests of the blobs a default-mode collection (grace period 1h) would delete; empty,
@@ -227,12 +240,22 @@ public struct BackupWriter {
     private func readAndStore(_ relative: String, path: String, root: Directory, into writer: ArchiveWriter,
                               session: inout Session, isRegistry: Bool) throws -> CatalogEntry? {
         var leftTornCopy = false
-        for attempt in 1...3 {
-            if attempt > 1 { POSIXProcess.sleep(nanoseconds: Self.racyWindow + 10_000_000) }
+        for _ in 1...3 {
             guard let file = try root.openFile(relative) else { return nil }
-            let readStarted = POSIXProcess.wallClockNanoseconds
-            let before = try file.status()
+            var before = try file.status()
             guard before.kind == .regular else { return nil }
+            // A file modified within the racy window could change again without its times
+            // showing it: wait the window out before reading, so no copy is written in vain.
+            let newest = max(before.modifiedNanoseconds, before.changedNanoseconds)
+            let waitUntil = newest + Self.racyWindow + 10_000_000
+            let now = POSIXProcess.wallClockNanoseconds
+            if waitUntil > now {
+                POSIXProcess.sleep(nanoseconds: min(waitUntil - now, Self.racyWindow + 10_000_000))
+                let again = try file.status()
+                guard again == before else { continue }
+                before = again
+            }
+            let readStarted = POSIXProcess.wallClockNanoseconds
             if before.size <= Self.wholeFileLimit {
                 guard let entry = try readWhole(file, before: before, readStarted: readStarted, path: path, into: writer,
                                                 session: &session) else { continue }

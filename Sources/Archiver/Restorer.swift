@@ -13,7 +13,7 @@ public struct Restorer {
     /// Files up to this size are collected whole and verified and written by parallel workers.
     static let wholeFileLimit: Int64 = 16 << 20
 
-    public func run(clock: () -> Int64) throws(BackupError) -> RestoreReport {
+    public func run(clock: () -> Int64, progress: (WorkProgress) -> Void = { _ in }) throws(BackupError) -> RestoreReport {
         let started = clock()
         let source = try BackupDirectory(path: options.from, create: false)
         let lock = try source.lock(shared: true)
@@ -90,6 +90,9 @@ public struct Restorer {
             // are streamed to disk here while being hashed.
             let writer = VerifiedFileWriter(jobs: POSIXProcess.processorCount, setOwner: asRoot)
             let hasher = SHA256()
+            let totalBytes = files.values.reduce(Int64(0)) { $0 + $1.size }
+            var seenFiles = 0
+            var seenBytes: Int64 = 0
             for member in chain where files.values.contains(where: { $0.archive == member.id }) {
                 let reader = try source.openArchive(member)
                 var whole: (entry: CatalogEntry, directory: Directory, name: String, content: [UInt8])?
@@ -121,6 +124,11 @@ public struct Restorer {
                                 try open.file.write(bytes)
                             }
                         case .endOfEntry:
+                            if let entry = whole?.entry ?? streamed?.entry {
+                                seenFiles += 1
+                                seenBytes += entry.size
+                                progress(WorkProgress(phase: "restoring from \(member.id)", files: seenFiles, bytes: seenBytes, totalBytes: totalBytes))
+                            }
                             if let file = whole {
                                 whole = nil
                                 writer.submit(file.entry, content: file.content, into: file.directory, name: file.name)

@@ -9,11 +9,13 @@ enum BackupCommands {
         if arguments.flag("--help", "-h") { Terminal.out(Help.backup); return .success }
         var options: BackupOptions
         let json: Bool
+        var quiet = false
         let started = Terminal.monotonic()
         var metricsPath: String?
         do {
             json = arguments.flag("--json")
             metricsPath = try arguments.option("--metrics-file")
+            quiet = arguments.flag("--quiet", "-q")
             let full = arguments.flag("--full")
             let skipUnreferenced = arguments.flag("--skip-unreferenced")
             guard let destination = try arguments.option("--to") else { throw Arguments.UsageError(description: "--to DEST is required") }
@@ -40,7 +42,9 @@ enum BackupCommands {
             return usage("backup", error)
         }
         do {
-            let report = try BackupWriter(options: options).run(now: Terminal.now(), clock: Terminal.monotonic)
+            let line = ProgressLine(command: "backup", quiet: quiet, json: json)
+            let report = try BackupWriter(options: options).run(now: Terminal.now(), clock: Terminal.monotonic, progress: line.update)
+            line.finish()
             if json {
                 Terminal.out(GCCommand.encode(report))
             } else {
@@ -71,8 +75,10 @@ enum BackupCommands {
         if arguments.flag("--help", "-h") { Terminal.out(Help.restore); return .success }
         var options: RestoreOptions
         let json: Bool
+        var quiet = false
         do {
             json = arguments.flag("--json")
+            quiet = arguments.flag("--quiet", "-q")
             guard let from = try arguments.option("--from") else { throw Arguments.UsageError(description: "--from DEST is required") }
             guard let target = try arguments.option("--to") else { throw Arguments.UsageError(description: "--to DIR is required") }
             let allowExternal = arguments.flag("--allow-external-symlinks")
@@ -83,7 +89,9 @@ enum BackupCommands {
             return usage("restore", error)
         }
         do {
-            let report = try Restorer(options: options).run(clock: Terminal.monotonic)
+            let line = ProgressLine(command: "restore", quiet: quiet, json: json)
+            let report = try Restorer(options: options).run(clock: Terminal.monotonic, progress: line.update)
+            line.finish()
             if json {
                 Terminal.out(GCCommand.encode(report))
             } else {

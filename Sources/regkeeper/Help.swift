@@ -184,6 +184,7 @@ enum Help {
                                 delete; blobs younger than 1h are kept)
           --compression C       zstd (level 3), zstd:LEVEL (1-19) or lz4
           --json                print what was read and written as JSON
+          --quiet, -q           no progress line on the terminal
           --metrics-file PATH   write Prometheus gauges (files and bytes read, archive size, success)
 
         Exit status: 0 done, 1 failed (nothing is left half-written), 2 usage error.

@@ -1,0 +1,16 @@
+/// Where a long backup, restore or verification is, for a progress line.
+public struct WorkProgress: Sendable {
+    /// What is being done, e.g. `reading registry`.
+    public var phase: String
+    public var files: Int
+    public var bytes: Int64
+    /// Bytes the whole phase will handle, when known (for a rate and an ETA).
+    public var totalBytes: Int64?
+
+    public init(phase: String, files: Int, bytes: Int64, totalBytes: Int64?) {
+        self.phase = phase
+        self.files = files
+        self.bytes = bytes
+        self.totalBytes = totalBytes
+    }
+}
