@@ -12,7 +12,9 @@ let package = Package(
     targets: [
         // libcrypto for SHA-256 (own module name so it can never clash with the root's CCrypto).
         .systemLibrary(name: "CBenchCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .executableTarget(name: "store-generator", dependencies: ["CBenchCrypto"]),
+        // zlib for real gzip layers (--gzip-layers).
+        .systemLibrary(name: "CBenchZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .executableTarget(name: "store-generator", dependencies: ["CBenchCrypto", "CBenchZlib"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -100,6 +100,9 @@ final class Generator {
     var repositories: [Repository] = []
     var pushCounter = 0
     var orphans = 0
+    /// Makes real gzip layers (`--gzip-layers`); nil for the GC benchmarks' small noise layers.
+    let gzip: GzipLayerMaker?
+    var gzipLayers = 0
 
     static let poolSize = 24
     static let movingTags = ["latest", "main", "develop", "staging", "production", "nightly", "edge", "stable"]
@@ -109,6 +112,7 @@ final class Generator {
         self.rng = SplitMix64(seed: options.seed)
         self.root = root
         self.v2 = root + "/docker/registry/v2"
+        self.gzip = options.gzipLayers ? GzipLayerMaker(seed: options.seed, level: options.gzipLevel) : nil
     }
 
     // MARK: blobs
@@ -124,7 +128,15 @@ final class Generator {
         return (hex, content.count)
     }
 
-    func newLayer(oci: Bool) -> Descriptor {
+    func newLayer(oci: Bool, base: Bool = false) -> Descriptor {
+        if let gzip {
+            // A real gzip stream (backup benchmarks); base layers are the big ones.
+            let lower = base ? max(options.layerMin, options.layerMax / 4) : options.layerMin
+            let size = logUniform(lower, options.layerMax, rng: &rng)
+            let (hex, stored) = putBlob(gzip.make(size: size, seed: rng.next()))
+            gzipLayers += 1
+            return Descriptor(mediaType: oci ? MediaType.ociLayer : MediaType.dockerLayer, hex: hex, size: stored)
+        }
         // Gzip magic then noise: looks like a compressed tar, size is irrelevant to GC.
         var content: [UInt8] = [0x1f, 0x8b, 0x08, 0x00]
         content += rng.bytes(rng.int(200...4096))
@@ -167,7 +179,7 @@ final class Generator {
             d.mediaType = oci ? MediaType.ociLayer : MediaType.dockerLayer
             return d
         }
-        let d = newLayer(oci: oci)
+        let d = newLayer(oci: oci, base: true)
         pool[index] = d
         return d
     }

@@ -18,6 +18,11 @@ struct Options {
     var uploads = 0
     var seed: UInt64 = 1
     var quiet = false
+    var gzipLayers = false
+    var layerMin = 4 << 10
+    var layerMax = 32 << 20
+    var gzipLevel: Int32 = 6
+    var projects = 0
 
     static let usage = """
         usage: store-generator --out DIR [options]
@@ -45,6 +50,19 @@ struct Options {
           --uploads N               unfinished upload sessions left under _uploads (0)
           --seed N                  PRNG seed (default 1)
           --quiet                   no summary on stderr
+
+        Backup benchmarks (Benchmarks/backup-bench.sh):
+          --gzip-layers             layers are real gzip streams of generated semi-compressible
+                                    content (ratio ~3 at level 6), each its own content, rather
+                                    than a gzip magic number and 200 B - 4 KiB of noise
+          --layer-size MIN-MAX      blob size of gzip layers, log-uniform (default 4K-32M; K, M, G
+                                    suffixes); base layers shared from the pool are drawn from
+                                    the top quarter, MAX/4-MAX
+          --gzip-level N            zlib level of gzip layers, 1-9 (default 6, zlib's and Go's default)
+          --projects N              also write DIR/projects: N compose projects (compose file,
+                                    .env, nginx conf.d, configs, scripts; ~12 files each) plus
+                                    registry auth/config, certbot webroot and certificate
+                                    symlinks, an empty directory
         """
 
     static func parse(_ arguments: [String]) -> Options {
@@ -89,6 +107,19 @@ struct Options {
                 guard let s = UInt64(v) else { fail("--seed: not an unsigned integer: \(v)") }
                 o.seed = s
             case "--quiet": o.quiet = true
+            case "--gzip-layers": o.gzipLayers = true
+            case "--layer-size":
+                let v = value(a)
+                let parts = v.split(separator: "-", omittingEmptySubsequences: false)
+                guard parts.count == 2, let lo = parseByteCount(String(parts[0])), let hi = parseByteCount(String(parts[1])),
+                      lo >= 64, hi >= lo else { fail("--layer-size: not MIN-MAX (e.g. 4K-32M, MIN >= 64): \(v)") }
+                o.layerMin = lo
+                o.layerMax = hi
+            case "--gzip-level":
+                let n = int(a)
+                guard (1...9).contains(n) else { fail("--gzip-level: not in 1-9: \(n)") }
+                o.gzipLevel = Int32(n)
+            case "--projects": o.projects = int(a)
             case "-h", "--help":
                 print(usage)
                 exit(0)

@@ -85,6 +85,13 @@ struct StoreGenerator {
 
             """
         generator.writer.write(out + "/config.yml", config)
+        let storeFiles = generator.writer.files, storeDirectories = generator.writer.directories
+        var projects: ProjectsWriter?
+        if options.projects > 0 {
+            var p = ProjectsWriter(writer: generator.writer, root: out + "/projects", seed: options.seed)
+            p.run(projects: options.projects)
+            projects = p
+        }
 
         let repos = generator.repositories
         let revisions = repos.reduce(0) { $0 + $1.revisions.count }
@@ -99,6 +106,14 @@ struct StoreGenerator {
             return "{\"blobs\": \(e.garbage.count), \"manifests\": \(e.manifests.count), \"bytes\": \(e.bytes)}"
         }
         let maxRepo = repos.max { $0.tagOrder.count + $0.revisions.count < $1.tagOrder.count + $1.revisions.count }
+        // Only with the backup options, so that the GC benchmarks' stats.json stays as it was.
+        var backupStats = ""
+        if options.gzipLayers {
+            backupStats += "  \"gzipLayers\": {\"count\": \(generator.gzipLayers), \"min\": \(options.layerMin), \"max\": \(options.layerMax), \"level\": \(options.gzipLevel)},\n"
+        }
+        if let projects {
+            backupStats += "  \"projects\": {\"projects\": \(options.projects), \"files\": \(projects.files), \"symlinks\": \(projects.symlinks), \"bytes\": \(projects.bytes)},\n"
+        }
         let stats = """
             {
               "seed": \(options.seed),
@@ -114,9 +129,9 @@ struct StoreGenerator {
               "layerLinks": \(layerLinks),
               "orphanBlobs": \(generator.orphans),
               "largestRepository": {"name": "\(maxRepo?.name ?? "")", "tags": \(maxRepo?.tagOrder.count ?? 0), "revisions": \(maxRepo?.revisions.count ?? 0)},
-              "files": \(generator.writer.files + 1),
-              "directories": \(generator.writer.directories),
-              "expected": {
+              "files": \(storeFiles + 1),
+              "directories": \(storeDirectories),
+            \(backupStats)  "expected": {
                 "default": \(exp("default")),
                 "untagged-2.8": \(exp("untagged-2.8")),
                 "untagged-reachable": \(exp("untagged-reachable"))
