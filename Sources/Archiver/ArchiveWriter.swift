@@ -3,8 +3,10 @@ import POSIXFilesystem
 
 /// Writes a compressed tar stream to a file, and the catalog in a trailing skippable frame.
 ///
-/// Content that is already compressed (gzip or zstd layers) is written in its own zstd frames at
-/// a fast level, so nightly backups do not spend time recompressing gigabytes of layers.
+/// Content that is already compressed (gzip or zstd layers) is not recompressed at a high level:
+/// when the archive's zstd level is above `highLevel`, such files go into zstd frames of their own
+/// at level 1. At the default level 3 they stay in the stream: ending frames makes zstd's worker
+/// threads drain, which costs more than level 3 spends on incompressible data.
 public final class ArchiveWriter {
     private let output: FileDescriptor
     private let codec: ArchiveCodec
@@ -19,6 +21,8 @@ public final class ArchiveWriter {
 
     /// The zstd level for content that is already compressed.
     static let fastLevel: Int32 = 1
+    /// Levels above this count as high: already-compressed content is written at `fastLevel` instead.
+    static let highLevel: Int32 = 5
     /// Marks the catalog frame at the end of an archive.
     static let catalogMagic: [UInt8] = Array("RKCATLG1".utf8)
     static let catalogFrameVariant: UInt32 = 0xE
@@ -54,7 +58,7 @@ public final class ArchiveWriter {
 
     /// Switches to (or back from) the fast level for already-compressed content (zstd only).
     public func setContentAlreadyCompressed(_ compressed: Bool) throws {
-        guard let zstd, case .zstd(let level) = codec, compressed != inFastFrame, level > Self.fastLevel else { return }
+        guard let zstd, case .zstd(let level) = codec, compressed != inFastFrame, level > Self.highLevel else { return }
         try zstd.compress(UnsafeRawBufferPointer(start: nil, count: 0), endFrame: true) { try self.emit($0) }
         try zstd.setLevel(compressed ? Self.fastLevel : level)
         inFastFrame = compressed

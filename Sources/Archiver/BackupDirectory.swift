@@ -33,9 +33,27 @@ public final class BackupDirectory {
         let names = try posix { () throws(POSIXError) in try directory.entries() }
         var headers: [CatalogHeader] = []
         for entry in names where entry.name.hasSuffix(Self.catalogSuffix) && !entry.name.hasPrefix(".") {
-            headers.append(try catalog(id: String(entry.name.dropLast(Self.catalogSuffix.count))).header)
+            headers.append(try header(id: String(entry.name.dropLast(Self.catalogSuffix.count))))
         }
         return headers.sorted { $0.id < $1.id }
+    }
+
+    /// The header of one backup's catalog (only its first frame is decompressed), with the
+    /// archive's size as it is on disk.
+    public func header(id: String) throws(BackupError) -> CatalogHeader {
+        let name = id + Self.catalogSuffix
+        guard let bytes = try posix({ () throws(POSIXError) in try directory.readFile(name, limit: 1 << 30)?.bytes }) else {
+            throw BackupError.unknownBackup(id: id, path: path)
+        }
+        var header: CatalogHeader
+        do { header = try Catalog.decodeHeader(compressed: bytes) } catch {
+            throw BackupError.damagedArchive(path: directory.path(of: name), reason: "\(error)")
+        }
+        guard header.id == id else {
+            throw BackupError.damagedArchive(path: directory.path(of: name), reason: "catalog says it belongs to \(header.id)")
+        }
+        if let size = try posix({ () throws(POSIXError) in try directory.status(of: header.archive)?.size }) { header.archiveBytes = size }
+        return header
     }
 
     /// The catalog of one backup, from the copy beside its archive.

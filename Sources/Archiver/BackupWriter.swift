@@ -61,11 +61,11 @@ public struct BackupWriter {
             header.bytesStored = session.bytesRead
             header.filesSkipped = session.filesSkipped
             header.totalBytes = entries.reduce(0) { $0 + ($1.isFile ? $1.size : 0) }
-            var catalog = Catalog(header: header, entries: entries)
-            try writer.finish(catalog: try catalog.compressed())
-            catalog.header.archiveBytes = writer.compressedBytes
+            let catalog = Catalog(header: header, entries: entries)
+            let compressedCatalog = try catalog.compressed()
+            try writer.finish(catalog: compressedCatalog)
             try destination.directory.rename(temporary, to: archiveName, in: destination.directory)
-            try writeCatalog(catalog, in: destination)
+            try writeCatalog(compressedCatalog, id: id, in: destination)
             try destination.directory.sync()
             completed = true
             return BackupReport(id: id, kind: kind, parent: parent?.header.id, archive: archiveName, entries: entries.count,
@@ -375,11 +375,12 @@ public struct BackupWriter {
         return false
     }
 
-    private func writeCatalog(_ catalog: Catalog, in destination: BackupDirectory) throws {
-        let name = catalog.header.id + BackupDirectory.catalogSuffix
-        let temporary = "\(BackupDirectory.temporaryPrefix)\(catalog.header.id).catalog.tmp"
+    /// Writes the catalog beside the archive (the same bytes as inside it), last: the backup exists from then on.
+    private func writeCatalog(_ compressed: [UInt8], id: String, in destination: BackupDirectory) throws {
+        let name = id + BackupDirectory.catalogSuffix
+        let temporary = "\(BackupDirectory.temporaryPrefix)\(id).catalog.tmp"
         let file = try destination.directory.createFile(temporary, mode: 0o600)
-        try file.write(try catalog.compressed())
+        try file.write(compressed)
         try file.sync()
         try destination.directory.rename(temporary, to: name, in: destination.directory)
     }

@@ -1,5 +1,7 @@
 import Compression
 import FoundationEssentials
+import POSIXFilesystem
+import RegistryStore
 
 /// The complete file set of one backup: a header line, then one JSON line per entry, sorted by path.
 ///
@@ -15,7 +17,7 @@ public struct Catalog: Sendable, Equatable {
     }
 
     /// Why catalog bytes could not be read.
-    public enum Failure: Error, Sendable, CustomStringConvertible {
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         case unreadable(String)
 
         public var description: String {
@@ -37,8 +39,13 @@ public struct Catalog: Sendable, Equatable {
         return out
     }
 
-    /// Compressed for storage (one zstd frame with a checksum).
-    public func compressed() throws -> [UInt8] { try ZstdEncoder.frame(try encoded(), level: 9) }
+    /// Compressed for storage: the header line in a first zstd frame of its own (so listings read
+    /// only that), the entries in a second; both checksummed.
+    public func compressed() throws -> [UInt8] {
+        let plain = try encoded()
+        let firstLine = (plain.firstIndex(of: 0x0A) ?? plain.count - 1) + 1
+        return try ZstdEncoder.frame(Array(plain[..<firstLine]), level: 9) + ZstdEncoder.frame(Array(plain[firstLine...]), level: 6)
+    }
 
     /// Parses compressed catalog bytes.
     public static func decode(compressed bytes: [UInt8]) throws -> Catalog {
@@ -47,26 +54,33 @@ public struct Catalog: Sendable, Equatable {
         return try decode(plain: plain)
     }
 
-    /// Parses the header only (the first line), for listings.
+    /// Parses the header only (the first frame), for listings.
     public static func decodeHeader(compressed bytes: [UInt8]) throws -> CatalogHeader {
-        try decode(compressed: bytes).header
-    }
-
-    /// Parses JSON lines.
-    public static func decode(plain: [UInt8]) throws -> Catalog {
-        let decoder = JSONDecoder()
-        var lines = plain.split(separator: 0x0A, omittingEmptySubsequences: true).makeIterator()
-        guard let first = lines.next() else { throw Failure.unreadable("empty") }
-        do {
-            let header = try decoder.decode(CatalogHeader.self, from: Data(first))
-            var entries: [CatalogEntry] = []
-            entries.reserveCapacity(header.entries)
-            while let line = lines.next() { entries.append(try decoder.decode(CatalogEntry.self, from: Data(line))) }
-            return Catalog(header: header, entries: entries)
-        } catch let error as Failure {
-            throw error
-        } catch {
+        let plain: [UInt8]
+        do { plain = try ZstdDecoder.decompressFirstFrame(bytes) } catch { throw Failure.unreadable("\(error)") }
+        guard let end = plain.firstIndex(of: 0x0A) else { throw Failure.unreadable("no header line") }
+        do { return try JSONDecoder().decode(CatalogHeader.self, from: Data(plain[..<end])) } catch {
             throw Failure.unreadable("\(error)")
         }
+    }
+
+    /// Parses JSON lines; entries are decoded in parallel, in chunks.
+    public static func decode(plain: [UInt8]) throws -> Catalog {
+        let lines = plain.split(separator: 0x0A, omittingEmptySubsequences: true).map { Array($0) }
+        guard let first = lines.first else { throw Failure.unreadable("empty") }
+        let header: CatalogHeader
+        do { header = try JSONDecoder().decode(CatalogHeader.self, from: Data(first)) } catch { throw Failure.unreadable("\(error)") }
+        let chunkSize = 4096
+        let chunks = stride(from: 1, to: lines.count, by: chunkSize).map { Array(lines[$0..<min($0 + chunkSize, lines.count)]) }
+        let decoded = Parallel.map(chunks, jobs: POSIXProcess.processorCount) { chunk -> Result<[CatalogEntry], Failure> in
+            let decoder = JSONDecoder()
+            do { return .success(try chunk.map { try decoder.decode(CatalogEntry.self, from: Data($0)) }) } catch {
+                return .failure(.unreadable("\(error)"))
+            }
+        }
+        var entries: [CatalogEntry] = []
+        entries.reserveCapacity(lines.count - 1)
+        for result in decoded { entries += try result.get() }
+        return Catalog(header: header, entries: entries)
     }
 }

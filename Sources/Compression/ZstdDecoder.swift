@@ -38,6 +38,13 @@ public final class ZstdDecoder {
         if inFrame { throw .truncated }
     }
 
+    /// Decompresses only the first frame of a buffer (the rest is not read).
+    public static func decompressFirstFrame(_ bytes: [UInt8]) throws -> [UInt8] {
+        let size = bytes.withUnsafeBytes { ZSTD_findFrameCompressedSize($0.baseAddress, $0.count) }
+        if ZSTD_isError(size) != 0 { throw CompressionError.corrupt(String(cString: ZSTD_getErrorName(size))) }
+        return try decompress(Array(bytes[0..<size]))
+    }
+
     /// Decompresses a whole in-memory buffer.
     public static func decompress(_ bytes: [UInt8]) throws -> [UInt8] {
         let decoder = try ZstdDecoder()
