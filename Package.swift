@@ -49,6 +49,8 @@ let package = Package(
         .testTarget(name: "BackupTests", dependencies: ["RegistryFixtures", "Hashing"]),
         // `regkeeper prune-tags`/`check`/`du`/`--metrics-file` end to end, on stores made by the real registry.
         .testTarget(name: "RetentionTests", dependencies: ["RegistryFixtures"]),
+        // `Scripts/regkeeper-nightly` against the real registry; Helpers/ are the test's registry-control scripts.
+        .testTarget(name: "NightlyTests", dependencies: ["RegistryFixtures"], exclude: ["Helpers"]),
     ],
     swiftLanguageModes: [.v6]
 )
