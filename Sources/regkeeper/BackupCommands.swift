@@ -54,7 +54,7 @@ enum BackupCommands {
                     + "  archive \(ByteCountText.format(report.archiveBytes)) in \(DurationText.format3(report.durationSeconds))s\n")
                 for warning in report.warnings { Terminal.out("  warning: \(warning)\n") }
             }
-            MetricsFile.emit(metricsPath, command: "backup", code: .success, started: started) { metrics in
+            return MetricsFile.emit(metricsPath, command: "backup", code: .success, started: started) { metrics in
                 metrics.gauge("full", report.kind == "full" ? 1 : 0, help: "1 if the last backup was a full one.")
                 metrics.gauge("files_read", Double(report.filesRead), help: "Files read and stored.")
                 metrics.gauge("bytes_read", Double(report.bytesRead), help: "Bytes read and stored.")
@@ -63,7 +63,6 @@ enum BackupCommands {
                 metrics.gauge("entries", Double(report.entries), help: "Entries in the backup's file set.")
                 metrics.gauge("warnings", Double(report.warnings.count), help: "Warnings (files left out, corrupt blobs, external symlinks).")
             }
-            return .success
         } catch {
             MetricsFile.emit(metricsPath, command: "backup", code: .failure, started: started)
             return failure("backup", error, json: json)

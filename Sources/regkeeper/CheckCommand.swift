@@ -95,7 +95,7 @@ enum CheckCommand {
             Terminal.out(out)
         }
         let code: ExitCode = open.isEmpty ? .success : .markErrors
-        MetricsFile.emit(metricsPath, command: "check", code: code, started: commandStarted) { metrics in
+        return MetricsFile.emit(metricsPath, command: "check", code: code, started: commandStarted) { metrics in
             for kind in StoreFinding.Kind.allCases {
                 metrics.gauge("problems", Double(open.count { $0.kind == kind }), help: "Problems found and not repaired, by kind.",
                               labels: ["kind": kind.rawValue])
@@ -104,6 +104,5 @@ enum CheckCommand {
             metrics.gauge("blobs_verified", Double(result.blobsVerified), help: "Blobs hashed by --verify-blobs.")
             metrics.gauge("blobs", Double(result.blobs), help: "Blobs in the store.")
         }
-        return code
     }
 }

@@ -91,7 +91,13 @@ enum GCCommand {
         } else {
             code = .success
         }
-        MetricsFile.emit(metricsPath, command: "gc", code: code, started: started) { metrics in
+        if json {
+            // The JSON goes to stdout; say on stderr too why the run did not succeed.
+            for error in report.errors { Terminal.error("regkeeper gc: error: \(error.path): \(error.message)\n") }
+        }
+        return MetricsFile.emit(metricsPath, command: "gc", code: code, started: started) { metrics in
+            metrics.gauge("registry_restart_required", report.registryRestartRequired ? 1 : 0,
+                          help: "1 if the registry caches blob descriptors and must be restarted after this sweep.")
             metrics.gauge("dry_run", options.dryRun ? 1 : 0, help: "1 if the last run was a dry run.")
             metrics.gauge("reclaimed_bytes", Double(report.reclaimedBytes), help: "Bytes freed (or, in a dry run, that would be freed).")
             metrics.gauge("deleted_blobs", Double(report.deletedBlobs.count), help: "Blobs deleted.")
@@ -105,7 +111,6 @@ enum GCCommand {
             metrics.gauge("errors", Double(report.errors.count), help: "Problems that stopped the sweep.")
             metrics.gauge("warnings", Double(report.warnings.count), help: "Problems reported but not blocking.")
         }
-        return code
     }
 
     static func encode(_ value: some Encodable) -> String {

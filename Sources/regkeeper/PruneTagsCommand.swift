@@ -90,7 +90,7 @@ enum PruneTagsCommand {
         } else {
             code = .success
         }
-        MetricsFile.emit(metricsPath, command: "prune-tags", code: code, started: commandStarted) { metrics in
+        return MetricsFile.emit(metricsPath, command: "prune-tags", code: code, started: commandStarted) { metrics in
             metrics.gauge("dry_run", options.dryRun ? 1 : 0, help: "1 if the last run was a dry run.")
             metrics.gauge("removed_tags", Double(report.removedTags.count), help: "Tags removed (or that would be).")
             metrics.gauge("reclaimed_bytes", Double(report.reclaimedBytes), help: "Bytes the collection freed (or would free).")
@@ -98,7 +98,6 @@ enum PruneTagsCommand {
             metrics.gauge("deleted_manifests", Double(report.collection?.deletedManifests.count ?? 0), help: "Manifest revisions deleted.")
             metrics.gauge("errors", Double(report.errors.count + (report.collection?.errors.count ?? 0)), help: "Problems that stopped the run.")
         }
-        return code
     }
 
     static func loadPolicy(_ path: String) throws -> RetentionPolicy {
