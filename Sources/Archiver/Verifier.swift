@@ -41,7 +41,7 @@ public struct Verifier {
         }
     }
 
-    public func run() throws(BackupError) -> Report {
+    public func run(progress: (WorkProgress) -> Void = { _ in }) throws(BackupError) -> Report {
         let source = try BackupDirectory(path: from, create: false)
         let lock = try source.lock(shared: true)
         defer { withExtendedLifetime(lock) {} }
@@ -92,6 +92,8 @@ public struct Verifier {
                         if Digest(bytes: hasher.finalize())!.hex == entry.sha256, !verified.contains(entry.path) {
                             verified.insert(entry.path)
                             report.files += 1
+                            progress(WorkProgress(phase: "verifying \(member.id)", files: report.files, bytes: report.bytes + entry.size,
+                                                  totalBytes: nil))
                             report.bytes += entry.size
                         }
                     }

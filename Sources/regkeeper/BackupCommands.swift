@@ -139,8 +139,10 @@ enum BackupCommands {
         if arguments.flag("--help", "-h") { Terminal.out(Help.verify); return .success }
         let json: Bool
         let verifier: Verifier
+        var quiet = false
         do {
             json = arguments.flag("--json")
+            quiet = arguments.flag("--quiet", "-q")
             guard let from = try arguments.option("--from") else { throw Arguments.UsageError(description: "--from DEST is required") }
             verifier = Verifier(from: from, at: try arguments.option("--at"))
             _ = try arguments.positionals()
@@ -148,7 +150,9 @@ enum BackupCommands {
             return usage("verify", error)
         }
         do {
-            let report = try verifier.run()
+            let line = ProgressLine(command: "verify", quiet: quiet, json: json)
+            let report = try verifier.run(progress: line.update)
+            line.finish()
             if json {
                 Terminal.out(GCCommand.encode(report))
             } else {
