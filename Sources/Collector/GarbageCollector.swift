@@ -21,7 +21,8 @@ public struct GarbageCollector<Backend: StoreBackend>: Sendable {
     /// Runs the collection. `now` is the reference time (ns since the epoch); `clock` gives the
     /// current time for phase durations; `observe` hears each phase as it starts.
     public func run(now: Int64, clock: @Sendable () -> Int64 = { 0 },
-                    observe: @Sendable (Phase) -> Void = { _ in }) throws(StoreError) -> CollectionResult {
+                    observe: @Sendable (Phase) -> Void = { _ in },
+                    sweepProgress: @Sendable (Int, Int) -> Void = { _, _ in }) throws(StoreError) -> CollectionResult {
         var timings: [String: Int64] = [:]
         var mark = clock()
         func lap(_ name: Phase) {
@@ -72,7 +73,7 @@ public struct GarbageCollector<Backend: StoreBackend>: Sendable {
         }
 
         observe(.sweeping)
-        let outcome = Sweeper(backend: backend, root: root, jobs: options.jobs).sweep(plan)
+        let outcome = Sweeper(backend: backend, root: root, jobs: options.jobs).sweep(plan, progress: sweepProgress)
         result.swept = true
         result.outcome = outcome
         lap(.sweeping)

@@ -1,4 +1,5 @@
 import RegistryStore
+import Synchronization
 
 /// Executes a plan against a backend, phase by phase, in the order that keeps every kept tag
 /// servable if the run stops at any point: revision and tag-history links, then layer links and
@@ -22,8 +23,10 @@ public struct Sweeper<Backend: StoreBackend>: Sendable {
         case blob(Digest)
     }
 
-    public func sweep(_ plan: CollectionPlan) -> SweepOutcome {
+    /// Runs the plan; `progress` hears (deletions done, deletions planned) as the sweep goes.
+    public func sweep(_ plan: CollectionPlan, progress: @Sendable (Int, Int) -> Void = { _, _ in }) -> SweepOutcome {
         var outcome = SweepOutcome()
+        let done = SweepCounter()
         let phases: [[Step]] = [
             plan.revisions.map { .file(StoreLayout.revisionDirectory($0.repository, $0.digest) + "/link") }
                 + plan.tagIndexEntries.map { .file(StoreLayout.tagIndexEntry($0.repository, $0.tag, $0.digest) + "/link") },
@@ -37,7 +40,12 @@ public struct Sweeper<Backend: StoreBackend>: Sendable {
                 + plan.repositories.map { .tree(StoreLayout.repository($0)) },
         ]
         for steps in phases {
-            let results = Parallel.map(steps, jobs: jobs) { step in run(step) }
+            let total = phases.reduce(0) { $0 + $1.count }
+            let results = Parallel.map(steps, jobs: jobs) { step in
+                let result = run(step)
+                progress(done.increment(), total)
+                return result
+            }
             for result in results {
                 outcome.removedFiles += result.files
                 outcome.removedDirectories += result.directories
@@ -100,4 +108,11 @@ public struct Sweeper<Backend: StoreBackend>: Sendable {
             }
         }
     }
+}
+
+/// Deletions done so far, shared by the sweep's workers.
+final class SweepCounter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    func increment() -> Int { value.wrappingAdd(1, ordering: .relaxed).newValue }
 }

@@ -61,7 +61,7 @@ enum GCCommand {
             let lock = try backend.lock()
             let progress = PhaseProgress(enabled: !quiet && !json && Terminal.errorIsTerminal)
             result = try GarbageCollector(backend: backend, options: options)
-                .run(now: Terminal.now(), clock: Terminal.monotonic, observe: progress.show)
+                .run(now: Terminal.now(), clock: Terminal.monotonic, observe: progress.show, sweepProgress: progress.sweep)
             progress.finish()
             withExtendedLifetime(lock) {}
         } catch {
@@ -135,6 +135,8 @@ extension StoreError {
 final class PhaseProgress: Sendable {
     private let enabled: Bool
     private let started = Mutex<Int64>(0)
+    private let lastDrawn = Mutex<Int64>(0)
+    private let sweepStarted = Mutex<Int64>(0)
 
     init(enabled: Bool) {
         self.enabled = enabled
@@ -150,10 +152,28 @@ final class PhaseProgress: Sendable {
         case .readingManifests: label = "reading manifests"
         case .planning: label = "marking"
         case .rescanning: label = "re-scanning for pushes made meanwhile"
-        case .sweeping: label = "sweeping"
+        case .sweeping:
+            label = "sweeping"
+            sweepStarted.withLock { $0 = Terminal.monotonic() }
         case .done: label = "done"
         }
-        Terminal.error("\r\u{1B}[2Kregkeeper gc: \(label)… (\(DurationText.format3(elapsed))s)")
+        Terminal.error("\r\u{1B}[2Kregkeeper gc: \(label)\(phase == .done ? "" : "…") (\(DurationText.format3(elapsed))s)")
+    }
+
+    /// Deletions done of planned, with a rate and an ETA, at most ten times a second.
+    func sweep(_ done: Int, _ total: Int) {
+        guard enabled else { return }
+        let now = Terminal.monotonic()
+        let draw = lastDrawn.withLock { last -> Bool in
+            guard done == total || now - last >= 100_000_000 else { return false }
+            last = now
+            return true
+        }
+        guard draw else { return }
+        let seconds = Double(now - sweepStarted.withLock { $0 }) / 1e9
+        let rate = seconds > 0 ? Double(done) / seconds : 0
+        let eta = rate > 0 && done < total ? ", ETA \(DurationText.format(Int64(Double(total - done) / rate * 1e9)))" : ""
+        Terminal.error("\r\u{1B}[2Kregkeeper gc: sweeping — \(done) of \(total) deletions, \(Int(rate))/s\(eta)")
     }
 
     func finish() {
