@@ -187,7 +187,8 @@ public struct BackupWriter {
         session.entries.append(entry)
         if entry.isFile {
             session.progress(WorkProgress(phase: session.phase, files: session.filesRead + session.filesSkipped,
-                                          bytes: session.bytesRead + session.bytesSkipped, totalBytes: session.plannedBytes))
+                                          bytes: session.bytesRead + session.bytesSkipped, totalBytes: session.plannedBytes,
+                                          item: "\(entry.archive == session.id ? "read" : "unchanged") \(entry.path) (\(entry.size) bytes)"))
         }
     }
 

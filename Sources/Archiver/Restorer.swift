@@ -127,7 +127,8 @@ public struct Restorer {
                             if let entry = whole?.entry ?? streamed?.entry {
                                 seenFiles += 1
                                 seenBytes += entry.size
-                                progress(WorkProgress(phase: "restoring from \(member.id)", files: seenFiles, bytes: seenBytes, totalBytes: totalBytes))
+                                progress(WorkProgress(phase: "restoring from \(member.id)", files: seenFiles, bytes: seenBytes, totalBytes: totalBytes,
+                                                      item: "restore \(entry.path) (\(entry.size) bytes)"))
                             }
                             if let file = whole {
                                 whole = nil

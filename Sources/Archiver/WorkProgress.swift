@@ -6,8 +6,11 @@ public struct WorkProgress: Sendable {
     public var bytes: Int64
     /// Bytes the whole phase will handle, when known (for a rate and an ETA).
     public var totalBytes: Int64?
+    /// The file just handled and what happened to it (for `--verbose` lines), e.g. `read projects/Caddyfile`.
+    public var item: String?
 
-    public init(phase: String, files: Int, bytes: Int64, totalBytes: Int64?) {
+    public init(phase: String, files: Int, bytes: Int64, totalBytes: Int64?, item: String? = nil) {
+        self.item = item
         self.phase = phase
         self.files = files
         self.bytes = bytes

@@ -10,12 +10,14 @@ enum BackupCommands {
         var options: BackupOptions
         let json: Bool
         var quiet = false
+        var verbose = false
         let started = Terminal.monotonic()
         var metricsPath: String?
         do {
             json = arguments.flag("--json")
             metricsPath = try arguments.option("--metrics-file")
             quiet = arguments.flag("--quiet", "-q")
+            verbose = arguments.flag("--verbose", "-v")
             let full = arguments.flag("--full")
             let skipUnreferenced = arguments.flag("--skip-unreferenced")
             guard let destination = try arguments.option("--to") else { throw Arguments.UsageError(description: "--to DEST is required") }
@@ -42,7 +44,7 @@ enum BackupCommands {
             return usage("backup", error)
         }
         do {
-            let line = ProgressLine(command: "backup", quiet: quiet, json: json)
+            let line = ProgressLine(command: "backup", quiet: quiet, json: json, verbose: verbose)
             let report = try BackupWriter(options: options).run(now: Terminal.now(), clock: Terminal.monotonic, progress: line.update)
             line.finish()
             if json {
@@ -75,9 +77,11 @@ enum BackupCommands {
         var options: RestoreOptions
         let json: Bool
         var quiet = false
+        var verbose = false
         do {
             json = arguments.flag("--json")
             quiet = arguments.flag("--quiet", "-q")
+            verbose = arguments.flag("--verbose", "-v")
             guard let from = try arguments.option("--from") else { throw Arguments.UsageError(description: "--from DEST is required") }
             guard let target = try arguments.option("--to") else { throw Arguments.UsageError(description: "--to DIR is required") }
             let allowExternal = arguments.flag("--allow-external-symlinks")
@@ -88,7 +92,7 @@ enum BackupCommands {
             return usage("restore", error)
         }
         do {
-            let line = ProgressLine(command: "restore", quiet: quiet, json: json)
+            let line = ProgressLine(command: "restore", quiet: quiet, json: json, verbose: verbose)
             let report = try Restorer(options: options).run(clock: Terminal.monotonic, progress: line.update)
             line.finish()
             if json {

@@ -185,6 +185,7 @@ enum Help {
           --compression C       zstd (level 3), zstd:LEVEL (1-19) or lz4
           --json                print what was read and written as JSON
           --quiet, -q           no progress line on the terminal
+          --verbose, -v         a line per file on stderr (read or unchanged)
           --metrics-file PATH   write Prometheus gauges (files and bytes read, archive size, success)
 
         Exit status: 0 done, 1 failed (nothing is left half-written), 2 usage error.
@@ -206,6 +207,8 @@ enum Help {
 
           regkeeper restore --from /backups --to /srv/restore                 everything, newest
           regkeeper restore --from /backups --at 20261204T030000Z --to /tmp/r registry/docker
+
+          --verbose, -v         a line per file restored, on stderr; --quiet: no progress line
 
         Exit status: 0 done, 1 failed (the target is untouched), 2 usage error.
 

@@ -6,16 +6,23 @@ import RegistryStore
 final class ProgressLine {
     private let command: String
     private let enabled: Bool
+    private let verbose: Bool
     private let started = Terminal.monotonic()
     private var lastDrawn: Int64 = 0
     private var drawn = false
 
-    init(command: String, quiet: Bool, json: Bool) {
+    init(command: String, quiet: Bool, json: Bool, verbose: Bool = false) {
         self.command = command
+        self.verbose = verbose
         enabled = !quiet && !json && Terminal.errorIsTerminal
     }
 
     func update(_ progress: WorkProgress) {
+        if verbose, let item = progress.item {
+            // Per-item lines go to stderr (stdout stays the summary or the JSON), above the progress line.
+            Terminal.error((drawn ? "\r\u{1B}[2K" : "") + "regkeeper \(command): \(item)\n")
+            lastDrawn = 0
+        }
         guard enabled else { return }
         let now = Terminal.monotonic()
         guard now - lastDrawn >= 100_000_000 else { return }
