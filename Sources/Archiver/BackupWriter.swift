@@ -325,11 +325,8 @@ public struct BackupWriter {
         }
         let after = try file.status()
         guard filled == size, Self.heldStill(before: before, after: after, readStarted: readStarted) else { return nil }
-        let digest = session.whole.withUnsafeBytes { raw in
-            session.hasher.reset()
-            session.hasher.update(UnsafeRawBufferPointer(rebasing: raw[0..<size]))
-            return session.hasher.finalize()
-        }
+        // Large files are hashed on another thread while this one hands them to the compressor.
+        let hashing = size >= Self.parallelHashThreshold ? BackgroundHash(session.whole, count: size) : nil
         let compressed = size >= 65_536 && Self.isCompressed(session.whole.prefix(6))
         try writer.write(TarFormat.headers(for: TarEntry(path: path, kind: .file, mode: before.mode & 0o7777, size: before.size,
                                                           modified: before.modifiedNanoseconds, uid: before.uid, gid: before.gid)))
@@ -337,12 +334,25 @@ public struct BackupWriter {
         try session.whole.withUnsafeBytes { raw in try writer.write(UnsafeRawBufferPointer(rebasing: raw[0..<size])) }
         if compressed { try writer.setContentAlreadyCompressed(false) }
         try writer.write([UInt8](repeating: 0, count: TarFormat.padding(before.size)))
+        let digest: [UInt8]
+        if let hashing {
+            digest = hashing.result()
+        } else {
+            digest = session.whole.withUnsafeBytes { raw in
+                session.hasher.reset()
+                session.hasher.update(UnsafeRawBufferPointer(rebasing: raw[0..<size]))
+                return session.hasher.finalize()
+            }
+        }
         session.filesRead += 1
         session.bytesRead += before.size
         return CatalogEntry(path: path, type: "f", size: before.size, mode: before.mode & 0o7777, uid: before.uid, gid: before.gid,
                             mtime: before.modifiedNanoseconds, ctime: before.changedNanoseconds, inode: before.inode,
                             sha256: Digest(bytes: digest)!.hex, archive: session.id)
     }
+
+    /// Files at least this large are hashed on another thread while they are compressed.
+    static let parallelHashThreshold = 1 << 20
 
     /// File times come from the kernel's coarse clock (a few milliseconds per tick), so a write
     /// in the same tick as an earlier one leaves mtime and ctime unchanged. A file modified within
