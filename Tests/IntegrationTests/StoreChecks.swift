@@ -16,14 +16,9 @@ enum StoreChecks {
     static func expectSame<T: Hashable & Comparable>(
         _ actual: Set<T>, _ expected: Set<T>, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        guard actual != expected else { return }
-        func list(_ items: Set<T>) -> String {
-            let sorted = items.sorted().map { "\($0)" }
-            return sorted.count > 12 ? sorted.prefix(12).joined(separator: ", ") + ", ... (\(sorted.count))" : sorted.joined(separator: ", ")
+        if let difference = SetDifference.describe(actual, expected, what) {
+            Issue.record(Comment(rawValue: difference), sourceLocation: sourceLocation)
         }
-        Issue.record(
-            "\(what): \(actual.count) vs \(expected.count) expected; unexpected [\(list(actual.subtracting(expected)))]; missing [\(list(expected.subtracting(actual)))]",
-            sourceLocation: sourceLocation)
     }
 
     /// Requires a run to have exited with `status`, showing its output otherwise.
