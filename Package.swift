@@ -34,7 +34,7 @@ let package = Package(
         // Backups: pax tar streams, compressed, with catalogs and chains.
         .target(name: "Archiver", dependencies: ["RegistryStore", "FilesystemStore", "Collector", "Compression", "Hashing", "POSIXFilesystem"]),
 
-        .executableTarget(name: "regkeeper", dependencies: ["Archiver", "Collector", "FilesystemStore", "Inspection", "RegistryStore"]),
+        .executableTarget(name: "regkeeper", dependencies: ["Archiver", "Collector", "FilesystemStore", "Inspection", "POSIXFilesystem", "RegistryStore"]),
 
         .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "Hashing"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression"]),

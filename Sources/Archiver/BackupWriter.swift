@@ -41,8 +41,7 @@ public struct BackupWriter {
         let temporary = "\(BackupDirectory.temporaryPrefix)\(id).tmp"
 
         var session = Session(progress: progress, id: id, parent: parent.map { Dictionary($0.entries.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a }) } ?? [:])
-        let file: FileDescriptor
-        do { file = try destination.directory.createFile(temporary, mode: 0o600) } catch { throw BackupError.io(path: error.path, reason: error.reason) }
+        let file = try posix { () throws(POSIXError) in try destination.directory.createFile(temporary, mode: 0o600) }
         var completed = false
         defer { if !completed { _ = try? destination.directory.removeFile(temporary) } }
 

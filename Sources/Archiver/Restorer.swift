@@ -75,7 +75,7 @@ public struct Restorer {
         do {
             try target.createDirectory(stagingName, mode: 0o700)
             guard let staging = try target.openDirectory(stagingName) else { throw BackupError.io(path: target.path(of: stagingName), reason: "vanished") }
-            let asRoot = geteuidIsRoot()
+            let asRoot = POSIXProcess.isRoot
 
             // Directories (parents first; the selection's ancestors too), private until the end.
             for entry in wanted where entry.isDirectory {
@@ -235,6 +235,4 @@ public struct Restorer {
         guard let slash = path.lastIndex(of: "/") else { return (".", path) }
         return (String(path[..<slash]), String(path[path.index(after: slash)...]))
     }
-
-    private func geteuidIsRoot() -> Bool { POSIXProcess.isRoot }
 }

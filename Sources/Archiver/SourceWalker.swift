@@ -19,36 +19,25 @@ struct SourceWalker {
 
     static func walk(_ directory: Directory, relative: String, exclude: String?, excludeDirectory: Identity? = nil,
                      into items: inout [Item], skipped: inout [String]) throws(BackupError) {
-        let entries: [DirectoryEntry]
-        do { entries = try directory.entries() } catch { throw BackupError.io(path: error.path, reason: error.reason) }
+        let entries = try posix { () throws(POSIXError) in try directory.entries() }
         for entry in entries.sorted(by: { $0.name < $1.name }) {
             let child = relative.isEmpty ? entry.name : relative + "/" + entry.name
             if child == exclude { continue }
-            let status: FileStatus
-            do {
-                guard let s = try directory.status(of: entry.name) else { continue }  // vanished meanwhile
-                status = s
-            } catch {
-                throw BackupError.io(path: error.path, reason: error.reason)
-            }
+            // nil: vanished meanwhile.
+            guard let status = try posix({ () throws(POSIXError) in try directory.status(of: entry.name) }) else { continue }
             switch status.kind {
             case .regular:
                 items.append(Item(relative: child, status: status, target: nil))
             case .symlink:
-                do {
-                    items.append(Item(relative: child, status: status, target: try directory.symlinkTarget(entry.name)))
-                } catch {
-                    throw BackupError.io(path: error.path, reason: error.reason)
-                }
+                let target = try posix { () throws(POSIXError) in try directory.symlinkTarget(entry.name) }
+                items.append(Item(relative: child, status: status, target: target))
             case .directory:
                 if let excludeDirectory, excludeDirectory == Identity(device: status.device, inode: status.inode) {
                     skipped.append(directory.path(of: entry.name) + ": the backup destination itself; not backed up")
                     continue
                 }
                 items.append(Item(relative: child, status: status, target: nil))
-                let sub: Directory?
-                do { sub = try directory.openDirectory(entry.name) } catch { throw BackupError.io(path: error.path, reason: error.reason) }
-                guard let sub else { continue }
+                guard let sub = try posix({ () throws(POSIXError) in try directory.openDirectory(entry.name) }) else { continue }
                 try walk(sub, relative: child, exclude: exclude, excludeDirectory: excludeDirectory, into: &items, skipped: &skipped)
             case .other:
                 skipped.append(directory.path(of: entry.name) + ": not a file, directory or symlink (a socket, FIFO or device); not backed up")

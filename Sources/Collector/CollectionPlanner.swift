@@ -13,17 +13,12 @@ public struct CollectionPlanner: Sendable {
         self.now = now
     }
 
-    /// Digests whose manifests the plan needs: every linked revision and every tag's current target.
-    public static func manifestRoots(_ repositories: [RepositoryRecord]) -> Set<Digest> {
-        ManifestGraph.roots(of: repositories)
-    }
-
     /// Whether something modified at `modified` is inside the grace period.
     func isYoung(_ modified: Int64) -> Bool {
         options.minimumAge > 0 && modified > now - options.minimumAge
     }
 
-    /// Builds the plan. `manifests` must hold the closure of `manifestRoots(repositories)`.
+    /// Builds the plan. `manifests` must hold the closure of `ManifestGraph.roots(of: repositories)`.
     public func plan(repositories: [RepositoryRecord], blobs: [Digest: BlobRecord],
                      manifests: [Digest: ManifestLoad]) -> (CollectionPlan, [StoreProblem]) {
         var plan = CollectionPlan()

@@ -87,14 +87,9 @@ public struct CollectionReport: Encodable, Sendable {
     /// was deleted, and `errors` says why.
     public init(failureAt path: String, message: String, options: CollectionOptions, root: String, durationSeconds: Double) {
         let empty = CollectionResult(plan: CollectionPlan(), problems: [.error(path, message)], swept: false, outcome: nil)
-        self.init(result: empty, options: CollectionOptions(copying: options, dryRun: false), root: root,
+        var notDry = options
+        notDry.dryRun = false
+        self.init(result: empty, options: notDry, root: root,
                   blobDescriptorCache: nil, durationSeconds: durationSeconds)
-    }
-}
-
-extension CollectionOptions {
-    init(copying options: CollectionOptions, dryRun: Bool) {
-        self = options
-        self.dryRun = dryRun
     }
 }

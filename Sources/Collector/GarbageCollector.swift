@@ -39,7 +39,7 @@ public struct GarbageCollector<Backend: StoreBackend>: Sendable {
 
         observe(.readingManifests)
         let loader = ManifestLoader(backend: backend, root: root, jobs: options.jobs)
-        var manifests = loader.loadClosure(CollectionPlanner.manifestRoots(repositories), into: [:])
+        var manifests = loader.loadClosure(ManifestGraph.roots(of: repositories), into: [:])
         lap(.readingManifests)
 
         observe(.planning)
@@ -59,7 +59,7 @@ public struct GarbageCollector<Backend: StoreBackend>: Sendable {
             // look at the repositories and delete only what both plans agree on.
             observe(.rescanning)
             let (fresh, freshProblems) = scanner.scanRepositories(root: root)
-            manifests = loader.loadClosure(CollectionPlanner.manifestRoots(fresh), into: manifests)
+            manifests = loader.loadClosure(ManifestGraph.roots(of: fresh), into: manifests)
             let (second, secondProblems) = planner.plan(repositories: fresh, blobs: blobs, manifests: manifests)
             problems = repositoryProblems + blobProblems + freshProblems + secondProblems
             plan = plan.intersection(second)

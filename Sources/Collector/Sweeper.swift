@@ -1,5 +1,4 @@
 import RegistryStore
-import Synchronization
 
 /// Executes a plan against a backend, phase by phase, in the order that keeps every kept tag
 /// servable if the run stops at any point: revision and tag-history links, then layer links and
@@ -26,7 +25,7 @@ public struct Sweeper<Backend: StoreBackend>: Sendable {
     /// Runs the plan; `progress` hears (deletions done, deletions planned) as the sweep goes.
     public func sweep(_ plan: CollectionPlan, progress: @Sendable (Int, Int) -> Void = { _, _ in }) -> SweepOutcome {
         var outcome = SweepOutcome()
-        let done = SweepCounter()
+        let done = AtomicCounter()
         let phases: [[Step]] = [
             plan.revisions.map { .file(StoreLayout.revisionDirectory($0.repository, $0.digest) + "/link") }
                 + plan.tagIndexEntries.map { .file(StoreLayout.tagIndexEntry($0.repository, $0.tag, $0.digest) + "/link") },
@@ -110,9 +109,3 @@ public struct Sweeper<Backend: StoreBackend>: Sendable {
     }
 }
 
-/// Deletions done so far, shared by the sweep's workers.
-final class SweepCounter: Sendable {
-    private let value = Atomic<Int>(0)
-
-    func increment() -> Int { value.wrappingAdd(1, ordering: .relaxed).newValue }
-}

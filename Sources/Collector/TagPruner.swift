@@ -19,7 +19,7 @@ public struct TagPruner<Backend: StoreBackend>: Sendable {
         let scanner = StoreScanner(backend: backend, jobs: options.jobs)
         let (repositories, scanProblems) = scanner.scanRepositories(root: root)
         let loader = ManifestLoader(backend: backend, root: root, jobs: options.jobs)
-        let manifests = loader.loadClosure(CollectionPlanner.manifestRoots(repositories), into: [:])
+        let manifests = loader.loadClosure(ManifestGraph.roots(of: repositories), into: [:])
         var result = PruneResult()
         result.problems = scanProblems
         if scanProblems.contains(where: { $0.severity == .error }) { return result }

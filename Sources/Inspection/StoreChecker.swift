@@ -89,7 +89,7 @@ public struct StoreChecker<Backend: StoreBackend>: Sendable {
         }
         if verifyBlobs {
             let all = blobs.values.filter(\.hasData).sorted { $0.digest < $1.digest }
-            let done = Counter()
+            let done = AtomicCounter()
             let total = all.count
             let verdicts = Parallel.map(all, jobs: options.jobs) { blob -> (BlobRecord, String?) in
                 let verdict = verify(blob, root: root)

@@ -1,4 +1,5 @@
 @preconcurrency import Glibc
+import POSIXFilesystem
 
 /// Writing to standard output and standard error, and knowing whether they are terminals.
 enum Terminal {
@@ -28,11 +29,7 @@ enum Terminal {
     }
 
     /// Nanoseconds since the epoch.
-    static func now() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-    }
+    static func now() -> Int64 { POSIXProcess.wallClockNanoseconds }
 
     /// Nanoseconds on a monotonic clock.
     static func monotonic() -> Int64 {
@@ -41,7 +38,7 @@ enum Terminal {
         return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 
-    static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    static var processorCount: Int { POSIXProcess.processorCount }
 
     static var environment: [String: String] {
         var result: [String: String] = [:]

@@ -1,9 +1,11 @@
 import Synchronization
 
 /// A counter shared by parallel workers (progress reporting).
-final class Counter: Sendable {
+public final class AtomicCounter: Sendable {
     private let value = Atomic<Int>(0)
 
+    public init() {}
+
     /// Adds one and returns the new value.
-    func increment() -> Int { value.wrappingAdd(1, ordering: .relaxed).newValue }
+    public func increment() -> Int { value.wrappingAdd(1, ordering: .relaxed).newValue }
 }
