@@ -77,7 +77,11 @@ public final class BackupDirectory {
 
     /// The chain ending at `id` (default: the newest backup): the full backup first.
     public func chain(to id: String?) throws(BackupError) -> [CatalogHeader] {
-        let all = try headers()
+        try chain(to: id, among: try headers())
+    }
+
+    /// The chain ending at `id`, from headers already read with `headers()`.
+    public func chain(to id: String?, among all: [CatalogHeader]) throws(BackupError) -> [CatalogHeader] {
         guard !all.isEmpty else { throw BackupError.noBackups(path: path) }
         let found = id.map { wanted in all.first { $0.id == wanted } } ?? all.last
         guard let target = found else { throw BackupError.unknownBackup(id: id ?? "", path: path) }

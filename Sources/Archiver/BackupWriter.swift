@@ -33,7 +33,7 @@ public struct BackupWriter {
         var parent: Catalog?
         if !options.full, let newest = existing.last {
             parent = try destination.catalog(id: newest.id)
-            _ = try destination.chain(to: newest.id)  // refuse to extend a broken chain
+            _ = try destination.chain(to: newest.id, among: existing)  // refuse to extend a broken chain
         }
         let id = Self.makeID(now: now, taken: Set(existing.map(\.id)))
         let kind = parent == nil ? "full" : "incremental"

@@ -47,6 +47,7 @@ public struct TagPruner<Backend: StoreBackend>: Sendable {
         let planner = CollectionPlanner(options: reachAll, now: now)
         var pruned: [RepositoryRecord] = []
         var scope: [String: Set<Digest>] = [:]
+        var reachableBefore: [String: Set<Digest>] = [:]
         while true {
             // What the doomed tags alone held: reachable before, not after.
             pruned = repositories.map { repository in
@@ -56,8 +57,10 @@ public struct TagPruner<Backend: StoreBackend>: Sendable {
             }
             scope = [:]
             for (before, after) in zip(repositories, pruned) where doomed[before.name] != nil {
-                scope[before.name] = planner.reachableManifests(in: before, manifests: manifests)
-                    .subtracting(planner.reachableManifests(in: after, manifests: manifests))
+                if reachableBefore[before.name] == nil {
+                    reachableBefore[before.name] = planner.reachableManifests(in: before, manifests: manifests)
+                }
+                scope[before.name] = reachableBefore[before.name]!.subtracting(planner.reachableManifests(in: after, manifests: manifests))
             }
             guard options.pruneOrphanSignatures else { break }
             var grew = false
