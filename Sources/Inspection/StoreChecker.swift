@@ -139,10 +139,11 @@ public struct StoreChecker<Backend: StoreBackend>: Sendable {
     }
 
     static func kind(of problem: StoreProblem) -> StoreFinding.Kind {
-        let message = problem.message
-        if message.contains("link file") || message.contains("link holds") { return .badLinkFile }
-        if message.contains("left alone") || message.contains("stray") { return .strayEntry }
-        return .unreadable
+        switch problem.category {
+        case .badLink: return .badLinkFile
+        case .stray: return .strayEntry
+        case .unreadable, .other: return .unreadable
+        }
     }
 
     /// Hashes one blob; nil when it matches its digest, otherwise why not.

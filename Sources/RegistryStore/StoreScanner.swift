@@ -76,7 +76,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
             let path = backend.displayPath(directory, entry.name)
             if entry.name.hasPrefix("_") {
                 if !(isRepository && StoreLayout.isRepositoryMarker(entry.name) && entry.kind == .directory) {
-                    problems.append(.warning(path, "unexpected entry in the repositories tree; left alone"))
+                    problems.append(.warning(path, "unexpected entry in the repositories tree; left alone", .stray))
                 }
                 continue
             }
@@ -90,9 +90,9 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
                     problems.append(failure(error, at: path))
                 }
             case .symlink:
-                problems.append(.warning(path, "symlink in the repositories tree; not followed, left alone"))
+                problems.append(.warning(path, "symlink in the repositories tree; not followed, left alone", .stray))
             default:
-                problems.append(.warning(path, "unexpected file in the repositories tree; left alone"))
+                problems.append(.warning(path, "unexpected file in the repositories tree; left alone", .stray))
             }
         }
         if isRepository {
@@ -131,7 +131,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
             baseDirectory = opened
             for entry in try backend.entries(of: opened) where entry.name != StoreLayout.digestAlgorithm {
                 problems.append(.warning(backend.displayPath(opened, entry.name),
-                                         "unexpected entry (only sha256 digests are supported); left alone"))
+                                         "unexpected entry (only sha256 digests are supported); left alone", .stray))
             }
         } catch {
             problems.append(failure(error, at: backend.displayPath(parent, base)))
@@ -154,11 +154,11 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
             guard entry.kind == .directory else {
                 problems.append(.warning(path, entry.kind == .symlink
                     ? "symlink where a digest directory belongs; not followed, left alone"
-                    : "unexpected file where a digest directory belongs; left alone"))
+                    : "unexpected file where a digest directory belongs; left alone", .stray))
                 continue
             }
             guard let digest = Digest(hex: entry.name) else {
-                problems.append(.warning(path, "directory name is not a sha256 hex digest; left alone"))
+                problems.append(.warning(path, "directory name is not a sha256 hex digest; left alone", .stray))
                 continue
             }
             if let record = readLinkDirectory(entry.name, digest: digest, in: algorithmDirectory, problems: &problems) {
@@ -180,9 +180,9 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
                     return LinkRecord(digest: digest, isLinked: true, modified: file.info.modified, hasOtherEntries: false)
                 case .success(let target):
                     problems.append(.error(display, "link holds \(target) but its directory is named \(digest.hex); "
-                        + "the registry would serve the wrong content: fix or remove it by hand"))
+                        + "the registry would serve the wrong content: fix or remove it by hand", .badLink))
                 case .failure(let defect):
-                    problems.append(.error(display, "\(defect); repair it (write \(digest) into it) or remove it by hand"))
+                    problems.append(.error(display, "\(defect); repair it (write \(digest) into it) or remove it by hand", .badLink))
                 }
                 return nil
             }
@@ -192,7 +192,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
             let others = try backend.entries(of: directory)
             for other in others {
                 problems.append(.warning(backend.displayPath(directory, other.name),
-                                         "stray entry beside a missing link (an interrupted write?); left alone"))
+                                         "stray entry beside a missing link (an interrupted write?); left alone", .stray))
             }
             return LinkRecord(digest: digest, isLinked: false, modified: info.modified, hasOtherEntries: !others.isEmpty)
         } catch {
@@ -217,7 +217,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
         for entry in entries {
             let path = backend.displayPath(tagsDirectory, entry.name)
             guard entry.kind == .directory else {
-                problems.append(.warning(path, "unexpected non-directory in tags; left alone"))
+                problems.append(.warning(path, "unexpected non-directory in tags; left alone", .stray))
                 continue
             }
             do {
@@ -232,11 +232,11 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
                         currentModified = file.info.modified
                     case .failure(let defect):
                         problems.append(.error(backend.displayPath(tagDirectory, currentPath),
-                                               "\(defect); the tag cannot be resolved: repair or remove the tag by hand"))
+                                               "\(defect); the tag cannot be resolved: repair or remove the tag by hand", .badLink))
                     }
                 } else {
                     problems.append(.warning(backend.displayPath(tagDirectory, currentPath),
-                                             "tag has no current link; it does not resolve"))
+                                             "tag has no current link; it does not resolve", .unreadable))
                 }
                 let index = scanLinkDirectories("index", in: tagDirectory, problems: &problems)
                 tags.append(TagRecord(name: entry.name, current: current, currentModified: currentModified, index: index))
@@ -262,7 +262,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
         for entry in entries {
             let path = backend.displayPath(uploadsDirectory, entry.name)
             guard entry.kind == .directory else {
-                problems.append(.warning(path, "unexpected non-directory in _uploads; left alone"))
+                problems.append(.warning(path, "unexpected non-directory in _uploads; left alone", .stray))
                 continue
             }
             do {
@@ -274,7 +274,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
                     modified = max(modified, file.info.modified)
                     if startedAt == nil {
                         problems.append(.warning(path + "/" + StoreLayout.startedAtFile,
-                                                 "unreadable upload start time; the session's mtime is used"))
+                                                 "unreadable upload start time; the session's mtime is used", .unreadable))
                     }
                 }
                 var size: Int64 = 0
@@ -301,7 +301,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
             guard let blobs = try backend.openDirectory(StoreLayout.blobsDirectory, in: root) else { return ([:], []) }
             for entry in try backend.entries(of: blobs) where entry.name != StoreLayout.digestAlgorithm {
                 problems.append(.warning(backend.displayPath(blobs, entry.name),
-                                         "unexpected entry (only sha256 blobs are supported); left alone"))
+                                         "unexpected entry (only sha256 blobs are supported); left alone", .stray))
             }
             guard let opened = try backend.openDirectory(StoreLayout.digestAlgorithm, in: blobs) else { return ([:], problems) }
             algorithmDirectory = opened
@@ -328,7 +328,7 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
         let path = backend.displayPath(parent, prefix.name)
         guard prefix.kind == .directory, prefix.name.utf8.count == 2,
               prefix.name.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
-            problems.append(.warning(path, "not a blob fan-out directory; left alone"))
+            problems.append(.warning(path, "not a blob fan-out directory; left alone", .stray))
             return []
         }
         let directory: Backend.Directory
@@ -346,13 +346,13 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
         for entry in entries {
             var entryPath: String { backend.displayPath(directory, entry.name) }
             guard entry.kind == .directory, let digest = Digest(hex: entry.name), entry.name.hasPrefix(prefix.name) else {
-                problems.append(.warning(entryPath, "not a blob directory (sha256 hex under its two-character prefix); left alone"))
+                problems.append(.warning(entryPath, "not a blob directory (sha256 hex under its two-character prefix); left alone", .stray))
                 continue
             }
             do {
                 if let data = try backend.info(entry.name + "/" + StoreLayout.dataFile, in: directory) {
                     guard data.kind == .file else {
-                        problems.append(.warning(entryPath + "/" + StoreLayout.dataFile, "blob data is not a regular file; left alone"))
+                        problems.append(.warning(entryPath + "/" + StoreLayout.dataFile, "blob data is not a regular file; left alone", .stray))
                         continue
                     }
                     records.append(BlobRecord(digest: digest, size: data.size, modified: data.modified))
@@ -370,8 +370,8 @@ public struct StoreScanner<Backend: StoreBackend>: Sendable {
 /// A problem for a failed store access, named by the path the failure was really about.
 func failure(_ error: StoreError, at fallback: String, _ severity: StoreProblem.Severity = .error) -> StoreProblem {
     switch error {
-    case .access(let path, let reason): return StoreProblem(severity, path: path, reason)
-    default: return StoreProblem(severity, path: fallback, error.description)
+    case .access(let path, let reason): return StoreProblem(severity, path: path, reason, category: .unreadable)
+    default: return StoreProblem(severity, path: fallback, error.description, category: .unreadable)
     }
 }
 
