@@ -64,19 +64,10 @@ main() {
     mkdir -p "$WORK" "$RESULTS"
 
     # ---- build -------------------------------------------------------------------------------
-    if [ "$BUILD" = 1 ]; then
-        echo "== building store-generator ($GEN_SCRATCH)" >&2
-        swift build -c release --package-path "$HERE" --scratch-path "$GEN_SCRATCH" --product store-generator >&2
-        if [ -z "${REGKEEPER:-}" ]; then
-            echo "== building regkeeper ($ROOT_SCRATCH)" >&2
-            swift build -c release --package-path "$ROOT" --scratch-path "$ROOT_SCRATCH" --product regkeeper >&2
-        fi
-    fi
-    GEN=$GEN_SCRATCH/release/store-generator
     REGKEEPER_GIVEN=${REGKEEPER:+1}
-    REGKEEPER=${REGKEEPER:-$ROOT_SCRATCH/release/regkeeper}
-    [ -x "$GEN" ] || { echo "backup-bench.sh: no $GEN (run without --no-build)" >&2; exit 2; }
-    [ -x "$REGKEEPER" ] || { echo "backup-bench.sh: no $REGKEEPER" >&2; exit 2; }
+    # shellcheck source=build-tools.sh
+    . "$HERE/build-tools.sh"
+    build_tools backup-bench.sh
     # What the binary is: the root's commit now (after the build), "+dirty" if Sources/ or
     # Package.swift differ from it; for a given binary, RK_LABEL (e.g. "built from da6771c").
     if [ -n "$REGKEEPER_GIVEN" ]; then

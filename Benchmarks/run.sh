@@ -65,18 +65,9 @@ main() {
     mkdir -p "$WORK" "$RESULTS"
 
     # ---- build -------------------------------------------------------------------------------
-    if [ "$BUILD" = 1 ]; then
-        echo "== building store-generator ($GEN_SCRATCH)" >&2
-        swift build -c release --package-path "$HERE" --scratch-path "$GEN_SCRATCH" --product store-generator >&2
-        if [ -z "${REGKEEPER:-}" ]; then
-            echo "== building regkeeper ($ROOT_SCRATCH)" >&2
-            swift build -c release --package-path "$ROOT" --scratch-path "$ROOT_SCRATCH" --product regkeeper >&2
-        fi
-    fi
-    GEN=$GEN_SCRATCH/release/store-generator
-    REGKEEPER=${REGKEEPER:-$ROOT_SCRATCH/release/regkeeper}
-    [ -x "$GEN" ] || { echo "run.sh: no $GEN (run without --no-build)" >&2; exit 2; }
-    [ -x "$REGKEEPER" ] || { echo "run.sh: no $REGKEEPER" >&2; exit 2; }
+    # shellcheck source=build-tools.sh
+    . "$HERE/build-tools.sh"
+    build_tools run.sh
     # The root's commit now (after the build), "+dirty" if Sources/ or Package.swift differ from it.
     RK_VERSION="$("$REGKEEPER" version 2>&1 | head -1) ($(git -C "$ROOT" --no-optional-locks rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" --no-optional-locks diff --quiet HEAD -- Sources Package.swift 2>/dev/null || echo '+dirty'))"
     [ "$BUILD" = 1 ] || RK_VERSION="$RK_VERSION, binary not rebuilt by this run"
